@@ -1,0 +1,100 @@
+"""Reading the ontology and data folders into one rdflib ``Dataset``.
+
+One named graph per data file (``graph/data/<path-without-suffix>``) and one for the whole
+ontology, so that every triple keeps the file it came from. Blank nodes are relabelled from the
+file's path and their order of appearance: rdflib labels them at random on each parse, which
+would make exports differ from run to run and would disconnect cached inferences about them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .errors import InputError
+from .namespaces import ONTOLOGY_GRAPH, bind_prefixes, data_graph
+
+__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "load_dataset"]
+
+#: Suffixes read from the ontology and data folders, with their rdflib parser names.
+FORMATS = {".ttl": "turtle", ".nt": "nt"}
+
+
+class LoadError(InputError):
+    """A folder is missing or a file does not parse; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file that was read: where it is, which graph holds it, and a digest of its bytes."""
+
+    path: Path
+    graph: URIRef
+    sha256: str
+    triples: int
+
+
+def rdf_files(folder: Path) -> list[Path]:
+    """The RDF files below ``folder`` in a stable order; a missing folder is an error."""
+    if not folder.is_dir():
+        raise LoadError(f"{folder}: not a folder (set it with a flag or a KG_* environment variable)")
+    return sorted(p for p in folder.rglob("*") if p.suffix in FORMATS and p.is_file())
+
+
+def _position(error: BadSyntax) -> str:
+    text = error._str.decode("utf-8", "replace")
+    column = error._i - (text.rfind("\n", 0, error._i) + 1) + 1
+    return f"line {error.lines + 1}, column {column}: {error._why}"
+
+
+def read_graph(path: Path, *, label: str) -> tuple[Graph, str]:
+    """Parse one file into a fresh graph with stable blank node labels; return it and its sha256.
+
+    ``label`` (unique per file) prefixes the blank node labels so that two files never share one.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read: {error.strerror}") from None
+    parsed = Graph()
+    try:
+        parsed.parse(data=raw, format=FORMATS[path.suffix], publicID=path.resolve().as_uri())
+    except BadSyntax as error:
+        raise LoadError(f"{path}: {_position(error)}") from None
+    except Exception as error:  # rdflib's parsers raise plain exceptions for some errors
+        raise LoadError(f"{path}: {error}") from None
+    tag = hashlib.sha1(label.encode()).hexdigest()[:8]
+    relabelled: dict[BNode, BNode] = {}
+
+    def stable(term):
+        if isinstance(term, BNode):
+            if term not in relabelled:
+                relabelled[term] = BNode(f"b{tag}x{len(relabelled)}")
+            return relabelled[term]
+        return term
+
+    graph = Graph()
+    for s, p, o in parsed:  # the store yields triples in parse order, so the labels are stable
+        graph.add((stable(s), p, stable(o)))
+    return graph, hashlib.sha256(raw).hexdigest()
+
+
+def load_dataset(ontology: Path, data: Path) -> tuple[Dataset, list[SourceFile]]:
+    """Load ``ontology/*.ttl`` into the ontology graph and each ``data/**/*.ttl`` into its own graph."""
+    dataset = bind_prefixes(Dataset(default_union=True))
+    files: list[SourceFile] = []
+    targets = [(path, ONTOLOGY_GRAPH, "ontology/" + path.relative_to(ontology).as_posix())
+               for path in rdf_files(ontology)]
+    for path in rdf_files(data):
+        name = path.relative_to(data).with_suffix("").as_posix()
+        targets.append((path, data_graph(name), "data/" + name))
+    for path, graph_name, label in targets:
+        graph, digest = read_graph(path, label=label)
+        target = dataset.graph(graph_name)
+        target += graph
+        files.append(SourceFile(path=path, graph=graph_name, sha256=digest, triples=len(graph)))
+    return dataset, files
