@@ -2,8 +2,8 @@
 
 One named graph per data file (``graph/data/<path-without-suffix>``) and one for the whole
 ontology, so that every triple keeps the file it came from. Blank nodes are relabelled from the
-file's path and their order of appearance: rdflib labels them at random on each parse, which
-would make exports differ from run to run and would disconnect cached inferences about them.
+file's path and their canonical form: rdflib labels them at random on each parse, which would
+make exports differ from run to run and would disconnect cached inferences about them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
@@ -67,19 +68,15 @@ def read_graph(path: Path, *, label: str) -> tuple[Graph, str]:
         raise LoadError(f"{path}: {_position(error)}") from None
     except Exception as error:  # rdflib's parsers raise plain exceptions for some errors
         raise LoadError(f"{path}: {error}") from None
+    # rdflib names blank nodes at random and its store iterates in no fixed order, so the labels
+    # come from the canonical form (RGDA1, labels derived from each node's surroundings), renumbered.
+    canonical = to_canonical_graph(parsed)
     tag = hashlib.sha1(label.encode()).hexdigest()[:8]
-    relabelled: dict[BNode, BNode] = {}
-
-    def stable(term):
-        if isinstance(term, BNode):
-            if term not in relabelled:
-                relabelled[term] = BNode(f"b{tag}x{len(relabelled)}")
-            return relabelled[term]
-        return term
-
+    ids = sorted({t for triple in canonical for t in (triple[0], triple[2]) if isinstance(t, BNode)})
+    relabel = {old: BNode(f"b{tag}x{number}") for number, old in enumerate(ids)}
     graph = Graph()
-    for s, p, o in parsed:  # the store yields triples in parse order, so the labels are stable
-        graph.add((stable(s), p, stable(o)))
+    for s, p, o in canonical:
+        graph.add((relabel.get(s, s), p, relabel.get(o, o)))
     return graph, hashlib.sha256(raw).hexdigest()
 
 

@@ -1,0 +1,143 @@
+"""The read-side commands: info, queries, query, sparql, reason, export.
+
+Each is a small function registered with :func:`kg.cli.command`; the work itself is done by
+:class:`kg.KnowledgeGraph`, so the command line and the Python API give the same answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cli import command, open_graph, parse_params, warn, write
+from .errors import InputError
+from .export import EXPORT_FORMATS
+from .results import GRAPH_FORMATS, TABLE_FORMATS
+
+
+def _info_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-reasoning", action="store_true", help="skip counting inferred triples")
+
+
+@command("info", help="counts: asserted and inferred triples, entities by class, sources, conformance", configure=_info_args)
+def info(args: argparse.Namespace) -> int:
+    graph = open_graph(args)
+    facts = graph.info(reasoning=not args.no_reasoning)
+    lines = [
+        f"asserted triples  {facts.asserted}",
+        f"inferred triples  {'(not computed)' if facts.inferred is None else facts.inferred}",
+        f"files             {facts.files}",
+        f"sources           {facts.sources}",
+        f"conforms          {'yes' if facts.conforms else 'no (run kg validate for the details)'}",
+        "entities by class",
+    ]
+    width = max((len(name) for name in facts.classes), default=0)
+    lines += [f"  {name.ljust(width)}  {count}" for name, count in sorted(facts.classes.items())]
+    write("\n".join(lines) + "\n")
+    return 0
+
+
+@command("queries", help="list the stored queries with their titles, descriptions and parameters")
+def queries(args: argparse.Namespace) -> int:
+    graph = open_graph(args)
+    blocks = []
+    for stored in graph.queries.values():
+        lines = [f"{stored.name} — {stored.title}"]
+        if stored.description:
+            lines.append(f"    {stored.description}")
+        for p in stored.params:
+            default = f", default {p.default}" if p.default is not None else ""
+            kind = "required" if p.required else "optional"
+            lines.append(f"    --param {p.name}=…  ({p.type}, {kind}{default}) {p.description}".rstrip())
+        lines.append(f"    reasoning: {'required' if stored.reasoning else 'not required'}")
+        blocks.append("\n".join(lines))
+    write("\n\n".join(blocks) + "\n" if blocks else "")
+    return 0
+
+
+def _query_args(parser: argparse.ArgumentParser, *, stored: bool) -> None:
+    if stored:
+        parser.add_argument("name", metavar="NAME", help="the stored query (see kg queries)")
+    else:
+        parser.add_argument("text", metavar="QUERY", nargs="?", help="the SPARQL query text (or use --file)")
+        parser.add_argument("--file", metavar="F", help="read the query from file F ('-' for stdin)")
+    parser.add_argument("--param", metavar="NAME=VALUE", action="append",
+                        help='bind a variable: prefixed name (ag:nvidia), <IRI>, or literal ("text", 42, 3.5, true, '
+                             '"2025-01-01"^^xsd:date); repeatable')
+    formats = TABLE_FORMATS if stored else TABLE_FORMATS + tuple(GRAPH_FORMATS)
+    parser.add_argument("--format", choices=formats,
+                        help="output format (default: table on a terminal, csv otherwise" +
+                             ("; turtle for graph results)" if not stored else ")"))
+    parser.add_argument("--no-reasoning", action="store_true", help="leave inferred triples out")
+
+
+def _emit(result, fmt: str | None, graph) -> int:
+    fmt = fmt or result.default_format(terminal=sys.stdout.isatty())
+    write(result.serialize(fmt, namespace_manager=graph.dataset.namespace_manager))
+    return 0
+
+
+@command("query", help="run a stored query", configure=lambda p: _query_args(p, stored=True))
+def query(args: argparse.Namespace) -> int:
+    params = parse_params(args.param)
+    graph = open_graph(args)
+    stored = graph.stored(args.name)
+    if stored.reasoning and args.no_reasoning:
+        warn(f"query {stored.name!r} needs reasoning; without it the answer may be incomplete")
+    return _emit(graph.query(args.name, params, reasoning=not args.no_reasoning), args.format, graph)
+
+
+@command("sparql", help="run an ad hoc SELECT, ASK, CONSTRUCT or DESCRIBE query (updates are refused)",
+         configure=lambda p: _query_args(p, stored=False))
+def sparql(args: argparse.Namespace) -> int:
+    if (args.text is None) == (args.file is None):
+        raise InputError("give the query either as an argument or with --file, not both and not neither")
+    source = "query"
+    text = args.text
+    if args.file is not None:
+        source = "<stdin>" if args.file == "-" else args.file
+        try:
+            text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"{args.file}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+    params = parse_params(args.param)
+    graph = open_graph(args)
+    return _emit(graph.sparql(text, params, reasoning=not args.no_reasoning, source=source), args.format, graph)
+
+
+def _reason_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--refresh", action="store_true", help="recompute even if the cache holds the inferences")
+
+
+@command("reason", help="materialise the OWL 2 RL inferences and report how many of each kind were added",
+         configure=_reason_args)
+def reason(args: argparse.Namespace) -> int:
+    graph = open_graph(args)
+    report = graph.reason(refresh=args.refresh)
+    origin = "read from the cache" if report.cached else "computed"
+    lines = [f"inferred triples  {report.inferred}  ({origin} in {report.seconds:.2f} s)"]
+    width = max((len(kind) for kind in report.kinds), default=0)
+    lines += [f"  {kind.ljust(width)}  {count}" for kind, count in sorted(report.kinds.items(), key=lambda kv: (-kv[1], kv[0]))]
+    write("\n".join(lines) + "\n")
+    return 0
+
+
+def _export_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="serialization (default: turtle)")
+    parser.add_argument("--inferred", action="store_true", help="include the inferred triples")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+
+@command("export", help="write the asserted (or asserted plus inferred) triples, byte-identical for the same data",
+         configure=_export_args)
+def export(args: argparse.Namespace) -> int:
+    text = open_graph(args).export(args.format, inferred=args.inferred)
+    if args.output is None:
+        write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{args.output}: cannot write: {error.strerror}") from None
+    return 0

@@ -1,0 +1,127 @@
+"""Query results as plain Python rows, and in the formats other tools read.
+
+SELECT and ASK results are written in the W3C SPARQL 1.1 result formats (JSON, XML, CSV through
+rdflib's own serializers; TSV here, because rdflib has only a TSV parser) or as a table for a
+terminal. CONSTRUCT and DESCRIBE results are graphs, written as Turtle, N-Triples or JSON-LD with
+the project's prefixes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.query import Result
+
+from .errors import QueryError
+from .namespaces import bind_prefixes
+
+__all__ = ["QueryResult", "TABLE_FORMATS", "GRAPH_FORMATS"]
+
+#: Formats for SELECT/ASK results, and for CONSTRUCT/DESCRIBE results (name -> rdflib serializer).
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+_MAX_CELL = 70
+
+
+def _tsv_term(term) -> str:
+    """A term in the SPARQL TSV form (Turtle syntax, full IRIs, tabs and newlines escaped)."""
+    if term is None:
+        return ""
+    text = term.n3()
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query.
+
+    ``kind`` is SELECT, ASK, CONSTRUCT or DESCRIBE. SELECT fills ``vars`` and ``rows`` (one dict
+    per solution, variable name -> rdflib term or None when unbound); ASK fills ``boolean``;
+    CONSTRUCT and DESCRIBE fill ``graph``.
+    """
+
+    kind: str
+    vars: list[str]
+    rows: list[dict[str, Any]]
+    boolean: bool | None
+    graph: Graph | None
+    _result: Result
+
+    @classmethod
+    def from_rdflib(cls, result: Result) -> "QueryResult":
+        if result.type == "SELECT":
+            names = [str(v) for v in result.vars or []]
+            rows = [{name: row[i] for i, name in enumerate(names)} for row in result]
+            return cls("SELECT", names, rows, None, None, result)
+        if result.type == "ASK":
+            return cls("ASK", [], [], bool(result.askAnswer), None, result)
+        graph = bind_prefixes(Graph())
+        for triple in result.graph or ():
+            graph.add(triple)
+        return cls(result.type, [], [], None, graph, result)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows with plain Python values: IRIs as str, literals as int/Decimal/date/str…"""
+        return [{k: (v.toPython() if isinstance(v, Literal) else None if v is None else str(v))
+                 for k, v in row.items()} for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "SELECT" else len(self.graph or ()) if self.graph is not None else 1
+
+    def default_format(self, *, terminal: bool) -> str:
+        if self.graph is not None:
+            return "turtle"
+        return "table" if terminal else "csv"
+
+    def serialize(self, format: str, *, namespace_manager: NamespaceManager | None = None) -> str:
+        """Write the result in ``format``; a format that does not fit the result kind is a QueryError."""
+        if self.graph is not None:
+            if format not in GRAPH_FORMATS:
+                raise QueryError(f"a {self.kind} result is a graph: use --format {' | '.join(GRAPH_FORMATS)}, not {format!r}")
+            return self.graph.serialize(format=GRAPH_FORMATS[format])
+        if format not in TABLE_FORMATS:
+            raise QueryError(f"a {self.kind} result is a table: use --format {' | '.join(TABLE_FORMATS)}, not {format!r}")
+        if format == "table":
+            return self._table(namespace_manager or bind_prefixes(Graph()).namespace_manager)
+        if format == "tsv":
+            if self.kind != "SELECT":
+                raise QueryError("TSV holds SELECT results only; use --format json, xml or table for ASK")
+            lines = ["\t".join("?" + v for v in self.vars)]
+            lines += ["\t".join(_tsv_term(row[v]) for v in self.vars) for row in self.rows]
+            return "\n".join(lines) + "\n"
+        if format == "csv" and self.kind != "SELECT":
+            raise QueryError("CSV holds SELECT results only; use --format json, xml or table for ASK")
+        out = io.BytesIO()
+        self._result.serialize(out, encoding="utf-8", format=format)
+        text = out.getvalue().decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
+
+    def _table(self, nm: NamespaceManager) -> str:
+        if self.kind == "ASK":
+            return ("yes" if self.boolean else "no") + "\n"
+
+        def cell(term) -> str:
+            if term is None:
+                return ""
+            if isinstance(term, URIRef):
+                try:
+                    text = term.n3(nm)
+                except Exception:
+                    text = f"<{term}>"
+            elif isinstance(term, BNode):
+                text = "_:" + term
+            else:
+                text = str(term) + (f"@{term.language}" if term.language else "")
+            text = " ".join(text.split())
+            return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+        body = [[cell(row[v]) for v in self.vars] for row in self.rows]
+        widths = [max([len(v)] + [len(r[i]) for r in body]) for i, v in enumerate(self.vars)]
+        line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+        out = [line(self.vars), line(["-" * w for w in widths])] + [line(r) for r in body]
+        out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+        return "\n".join(out) + "\n"
