@@ -148,3 +148,4 @@ def parse_params(pairs: list[str] | None) -> dict[str, str]:
             raise InputError(f"--param {name.strip()!r} given twice")
         params[name.strip()] = value
     return params
+

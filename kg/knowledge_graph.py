@@ -22,7 +22,7 @@ from rdflib.paths import Path as PropertyPath
 from .errors import QueryError
 from .export import export_graphs
 from .load import load_dataset
-from .namespaces import AI, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from .namespaces import AI, INFERRED_GRAPH, ONTOLOGY_GRAPH, SRC, bind_prefixes
 from .paths import cache_dir, resolve_paths
 from .queries import StoredQuery, bind, load_catalogue, prepare, query_variables, unknown_query
 from .reason import InferenceCache, ReasoningReport, cache_key, infer, kinds
@@ -195,7 +195,7 @@ class KnowledgeGraph:
         return validate(self.asserted().triples((None, None, None)), load_shapes(self.paths.shapes))
 
     def info(self, *, reasoning: bool = True, validation: bool = True) -> Info:
-        """Triple counts, entities by ``ai:`` class, sources and (optionally) conformance."""
+        """Triple counts, entities by ``ai:`` class, sources (``src:`` IRIs described or cited) and conformance."""
         asserted = self.asserted()
         classes = Counter(o.n3(asserted.namespace_manager) for s, o in set(asserted.subject_objects(RDF.type))
                           if str(o).startswith(str(AI)))
@@ -203,7 +203,8 @@ class KnowledgeGraph:
             asserted=sum(1 for _ in asserted.triples((None, None, None))),
             inferred=self.reason().inferred if reasoning else None,
             files=len(self.files),
-            sources=len(set(asserted.subjects(RDF.type, PROV.Entity))),
+            sources=len({s for s in asserted.subjects() if str(s).startswith(str(SRC))}
+                        | {o for o in asserted.objects(None, PROV.wasDerivedFrom) if str(o).startswith(str(SRC))}),
             classes=classes,
             conforms=self.validate().conforms if validation else None,
         )

@@ -30,7 +30,7 @@ from .namespaces import bind_prefixes
 __all__ = ["ReasoningError", "ReasoningReport", "infer", "is_trivial", "cache_key", "InferenceCache"]
 
 #: Bump when the filtering below changes, so that old cache entries are not reused.
-FILTER_VERSION = "1"
+FILTER_VERSION = "2"
 
 _BUILT_IN = tuple(str(ns) for ns in (OWL, RDF, RDFS, XSD))
 _REFLEXIVE_TRIVIAL = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf}
@@ -71,8 +71,8 @@ def is_trivial(triple: tuple, symmetric: set) -> bool:
         return True  # x sameAs x; x subClassOf x; a party "competing" with itself via a chain
     if p == RDF.type and o in (RDFS.Resource, OWL.Thing):
         return True
-    if p == RDFS.subClassOf and o in (RDFS.Resource, OWL.Thing):
-        return True
+    if p in (RDFS.subClassOf, RDFS.domain, RDFS.range) and o in (RDFS.Resource, OWL.Thing):
+        return True  # every class is a subclass of, and every property ranges over, everything
     if p in _CLASS_AXIOMS and isinstance(o, BNode) or p in _CLASS_LINKS and isinstance(s, BNode):
         return True  # membership of, and links among, anonymous class expressions (restrictions)
     return False
