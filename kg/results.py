@@ -1,7 +1,8 @@
 """Query results as plain Python rows, and in the formats other tools read.
 
-SELECT and ASK results are written in the W3C SPARQL 1.1 result formats (JSON, XML, CSV through
-rdflib's own serializers; TSV here, because rdflib has only a TSV parser) or as a table for a
+SELECT and ASK results are written in the W3C SPARQL 1.1 result formats (JSON and CSV through
+rdflib's own serializers; TSV and XML here, because rdflib has only a TSV parser and its XML
+writer fails on unbound values) or as a table for a
 terminal. CONSTRUCT and DESCRIBE results are graphs, written as Turtle, N-Triples or JSON-LD with
 the project's prefixes.
 """
@@ -9,6 +10,7 @@ the project's prefixes.
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape, quoteattr
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,12 +95,43 @@ class QueryResult:
             lines = ["\t".join("?" + v for v in self.vars)]
             lines += ["\t".join(_tsv_term(row[v]) for v in self.vars) for row in self.rows]
             return "\n".join(lines) + "\n"
+        if format == "xml":
+            return self._xml()
         if format == "csv" and self.kind != "SELECT":
             raise QueryError("CSV holds SELECT results only; use --format json, xml or table for ASK")
         out = io.BytesIO()
         self._result.serialize(out, encoding="utf-8", format=format)
         text = out.getvalue().decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
+
+    def _xml(self) -> str:
+        """SPARQL Query Results XML; written here because rdflib's writer fails on unbound values."""
+        out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+        out += [f"    <variable name={quoteattr(v)}/>" for v in self.vars]
+        out.append("  </head>")
+        if self.kind == "ASK":
+            out.append(f"  <boolean>{'true' if self.boolean else 'false'}</boolean>")
+        else:
+            out.append("  <results>")
+            for row in self.rows:
+                out.append("    <result>")
+                for name in self.vars:
+                    term = row[name]
+                    if term is None:
+                        continue
+                    if isinstance(term, URIRef):
+                        inner = f"<uri>{escape(term)}</uri>"
+                    elif isinstance(term, BNode):
+                        inner = f"<bnode>{escape(term)}</bnode>"
+                    else:
+                        attrs = f" xml:lang={quoteattr(term.language)}" if term.language else (
+                            f" datatype={quoteattr(term.datatype)}" if term.datatype else "")
+                        inner = f"<literal{attrs}>{escape(term)}</literal>"
+                    out.append(f"      <binding name={quoteattr(name)}>{inner}</binding>")
+                out.append("    </result>")
+            out.append("  </results>")
+        out.append("</sparql>")
+        return "\n".join(out) + "\n"
 
     def _table(self, nm: NamespaceManager) -> str:
         if self.kind == "ASK":

@@ -1,0 +1,261 @@
+"""The command line end to end: every command, every format, every exit code, bad arguments.
+
+Outputs are parsed back (SPARQL JSON/XML/CSV/TSV results, RDF serializations) and compared with
+what the Python API or the data says, not just checked for being non-empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Dataset, Graph, Literal, Variable
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+from rdflib.query import Result
+
+from kg.namespaces import AG, AI, DEAL, INFERRED_GRAPH
+
+from conftest import FIXTURE_ARGS, FIXTURES, python_kg
+
+NVIDIA_ANTHROPIC = str(DEAL["nvidia-anthropic-investment"])
+
+
+def test_info_counts(kg, real_graph):
+    code, out, _ = kg("info")
+    assert code == 0
+    counts = {line.rsplit(None, 1)[0].strip(): line.rsplit(None, 1)[1] for line in out.splitlines() if line.strip()}
+    assert int(counts["asserted triples"]) == len(set(real_graph.asserted()))
+    assert int(counts["inferred triples"]) == len(real_graph.inferred())
+    assert counts["conforms"] == "yes"
+    assert int(counts["ai:Investment"]) == len({r["investment"] for r in real_graph.query("investments").rows})
+    assert int(counts["sources"]) == 5
+
+
+def test_queries_lists_titles_descriptions_params(kg):
+    code, out, _ = kg("queries")
+    assert code == 0
+    for name in ("entity", "investments", "compute-commitments", "competitors"):
+        assert f"\n{name} — " in "\n" + out
+    assert "--param entity=…  (iri, required)" in out
+    assert "--param investor=…  (iri, optional)" in out
+
+
+def _nvidia_row(rows):
+    return [r for r in rows if r["investment"] == NVIDIA_ANTHROPIC]
+
+
+def test_query_json_is_sparql_json_with_nvidia_up_to_10_billion(kg):
+    code, out, _ = kg("query", "investments", "--format", "json")
+    assert code == 0
+    result = Result.parse(io.StringIO(out), format="json")
+    rows = [{str(k): v for k, v in b.items()} for b in result.bindings]
+    (row,) = _nvidia_row([{k: str(v) for k, v in r.items()} | {"_max": r.get("maxValue")} for r in rows])
+    assert row["investor"] == str(AG.nvidia) and row["investee"] == str(AG.anthropic)
+    assert row["_max"] == Literal("10000000000.0", datatype=XSD.decimal)
+    assert row["qualifier"] == str(AI.UpTo)
+
+
+def test_query_xml_tsv_csv_agree_with_json(kg):
+    parsed = {}
+    for fmt in ("json", "xml", "tsv"):
+        code, out, _ = kg("query", "investments", "--format", fmt)
+        assert code == 0, fmt
+        result = Result.parse(io.StringIO(out), format=fmt)
+        parsed[fmt] = {tuple(sorted((str(k), v) for k, v in b.items() if k != "sources")) for b in result.bindings}
+    assert parsed["json"] == parsed["xml"] == parsed["tsv"] and len(parsed["json"]) >= 5
+    code, out, _ = kg("query", "investments", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["investment"] for r in rows} == {str(dict(t)["investment"]) for t in parsed["json"]}
+    assert _nvidia_row(rows)[0]["maxValue"] == "10000000000.0"
+
+
+def test_query_table_and_non_terminal_default(kg):
+    code, out, _ = kg("query", "investments", "--format", "table")
+    assert code == 0 and "deal:nvidia-anthropic-investment" in out and "ag:nvidia" in out
+    rows = int(out.rstrip().rsplit("(", 1)[1].split()[0])
+    code, default_out, _ = kg("query", "investments")  # stdout is captured, not a terminal: csv
+    assert len(list(csv.DictReader(io.StringIO(default_out)))) == rows
+
+
+@pytest.mark.parametrize("value", ["ag:anthropic", "<https://w3id.org/ai-industry/agent/anthropic>",
+                                   "https://w3id.org/ai-industry/agent/anthropic"])
+def test_query_param_forms(kg, value):
+    code, out, _ = kg("query", "investments", "--param", f"investee={value}", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows and {r["investee"] for r in rows} == {str(AG.anthropic)}
+    assert {r["investor"] for r in rows} >= {str(AG.nvidia), str(AG.microsoft)}
+
+
+def test_compute_commitments_and_entity(kg):
+    code, out, _ = kg("query", "compute-commitments", "--param", "buyer=ag:anthropic", "--param", "provider=ag:microsoft",
+                      "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and {r["value"] for r in rows} == {"30000000000.0"} and {r["currency"] for r in rows} == {"USD"}
+    code, out, _ = kg("query", "entity", "--param", "entity=ag:anthropic", "--format", "json")
+    bindings = json.loads(out)["results"]["bindings"]
+    assert {"type": "literal", "value": "Anthropic"} in [b["value"] for b in bindings if b["property"]["value"].endswith("#label")]
+
+
+def test_query_reasoning_switch(kg):
+    code, out, _ = kg("query", "competitors", "--param", "organization=ag:openai", "--format", "csv")
+    assert code == 0 and str(AG.anthropic) in {r["competitor"] for r in csv.DictReader(io.StringIO(out))}
+    code, out, err = kg("query", "competitors", "--no-reasoning", "--format", "csv")
+    assert code == 0 and list(csv.DictReader(io.StringIO(out))) == [] and "needs reasoning" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["query", "investment"], "Did you mean 'investments'? Known queries: competitors, compute-commitments, entity, investments"),
+    (["query", "entity"], "needs the parameter 'entity' (iri)"),
+    (["query", "investments", "--param", "lab=ag:x"], "has no parameter 'lab'; its parameters: investor, investee"),
+    (["query", "investments", "--param", "investor"], "--param 'investor': expected NAME=VALUE"),
+    (["query", "investments", "--param", "investor=42"], "parameter 'investor' takes an IRI"),
+    (["query", "investments", "--param", "investor=nope:x"], "cannot read 'nope:x'"),
+    (["query", "investments", "--format", "yaml"], "invalid choice: 'yaml'"),
+    (["sparql"], "either as an argument or with --file"),
+    (["sparql", "SELECT * WHERE {\n  ?s ?p\n}"], "SPARQL syntax error at line 2, column 3"),
+    (["sparql", "DELETE WHERE { ?s ?p ?o }"], "update requests are refused"),
+    (["sparql", "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }"], "SERVICE is refused"),
+    (["sparql", "SELECT ?s WHERE { ?s nope:p ?o }"], "Unknown namespace prefix : nope"),
+    (["sparql", "ASK { ?s ?p ?o }", "--format", "csv"], "CSV holds SELECT results only"),
+    (["sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "jsonld"], "result is a table"),
+    (["sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "json"], "result is a graph"),
+    (["sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--param", "x=1"], "parameter 'x' is not a variable of the query"),
+    (["sparql", "--file", "/nonexistent/q.rq"], "/nonexistent/q.rq: cannot read"),
+    (["export", "-o", "/nonexistent/dir/out.ttl"], "/nonexistent/dir/out.ttl: cannot write"),
+    (["--data", "/nonexistent/data", "info"], "/nonexistent/data: not a folder"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_usage_errors_exit_2_and_name_the_problem(kg, argv, message):
+    code, out, err = kg(*argv)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_syntax_error_points_at_the_position(kg):
+    code, _, err = kg("sparql", "SELECT ?s WHERE { ?s ?p ?o . FILTER( }")
+    lines = err.splitlines()
+    assert code == 2 and "line 1, column" in lines[0]
+    column = int(lines[0].split("column ")[1].split(":")[0])
+    assert lines[2].index("^") - 2 == column - 1  # the caret sits under the reported column
+
+
+@pytest.mark.parametrize("query, fmt, kind", [
+    ("CONSTRUCT { ?a ai:investsIn ?b } WHERE { ?a ai:investsIn ?b }", "turtle", "turtle"),
+    ("CONSTRUCT { ?a ai:investsIn ?b } WHERE { ?a ai:investsIn ?b }", "nt", "nt"),
+    ("CONSTRUCT { ?a ai:investsIn ?b } WHERE { ?a ai:investsIn ?b }", "jsonld", "json-ld"),
+    ("DESCRIBE ag:nvidia", "turtle", "turtle"),
+])
+def test_sparql_graph_results_parse_back(kg, real_graph, query, fmt, kind):
+    code, out, _ = kg("sparql", query, "--format", fmt)
+    assert code == 0
+    parsed = Graph().parse(data=out, format=kind)
+    assert isomorphic(parsed, real_graph.sparql(query).graph)
+    assert len(parsed) > 0
+
+
+def test_sparql_select_ask_file_and_params(kg, tmp_path):
+    code, out, _ = kg("sparql", "ASK { ag:nvidia ai:investsIn ag:anthropic }", "--format", "json")
+    assert code == 0 and json.loads(out)["boolean"] is True
+    code, out, _ = kg("sparql", "ASK { ag:nvidia ai:investsIn ag:anthropic }", "--format", "json", "--no-reasoning")
+    assert json.loads(out)["boolean"] is False
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?b WHERE { ?a ai:investsIn ?b }")
+    code, out, _ = kg("sparql", "--file", str(query), "--param", "a=ag:nvidia", "--format", "tsv")
+    values = {b[Variable("b")] for b in Result.parse(io.StringIO(out), format="tsv").bindings}
+    assert code == 0 and values == {AG.anthropic, AG.openai}
+
+
+def test_reason_reports_kinds_and_reuses_the_cache(kg):
+    kg("reason")
+    code, out, _ = kg("reason")
+    assert code == 0 and "read from the cache" in out
+    counts = {line.rsplit(None, 1)[0].strip(): int(line.rsplit(None, 1)[1]) for line in out.splitlines()[1:]}
+    total = int(out.split()[2])
+    assert sum(counts.values()) == total and counts["ai:competesWith"] >= 2
+
+
+def test_inconsistent_data_exits_1(kg):
+    inconsistent = FIXTURES / "inconsistent"
+    code, _, err = kg("--ontology", str(inconsistent / "ontology"), "--data", str(inconsistent / "data"), "reason")
+    assert code == 1 and "confused-lab" in err
+
+
+def test_internal_error_exits_3(kg, monkeypatch):
+    from kg.knowledge_graph import KnowledgeGraph
+
+    monkeypatch.setattr(KnowledgeGraph, "reason", lambda self, **kw: 1 / 0)
+    code, _, err = kg("reason")
+    assert code == 3 and "internal error: ZeroDivisionError" in err and "Traceback" not in err
+    code, _, err = kg("reason", "--debug")
+    assert code == 3 and "Traceback" in err
+
+
+EXPORT_PARSERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORT_PARSERS))
+def test_export_graph_formats_parse_back(kg, fixture_graph, fmt):
+    code, out, _ = kg(*FIXTURE_ARGS, "export", "--format", fmt)
+    assert code == 0
+    assert isomorphic(Graph().parse(data=out, format=EXPORT_PARSERS[fmt]), Graph() + fixture_graph.asserted())
+    code, out, _ = kg(*FIXTURE_ARGS, "export", "--format", fmt, "--inferred")
+    expected = Graph() + fixture_graph.asserted() + fixture_graph.inferred()
+    assert isomorphic(Graph().parse(data=out, format=EXPORT_PARSERS[fmt]), expected)
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_export_quad_formats_keep_the_named_graphs(kg, fixture_graph, fmt, tmp_path):
+    target = tmp_path / f"out.{fmt}"
+    code, out, _ = kg(*FIXTURE_ARGS, "export", "--format", fmt, "--inferred", "-o", str(target))
+    assert code == 0 and out == ""
+    parsed = Dataset()
+    parsed.parse(target, format=fmt)
+    for graph in fixture_graph.asserted_graphs() + [fixture_graph.inferred()]:
+        assert isomorphic(parsed.graph(graph.identifier), graph), graph.identifier
+    assert len(parsed.graph(INFERRED_GRAPH)) == len(fixture_graph.inferred())
+
+
+def test_export_is_byte_identical_across_processes(tmp_path):
+    script = ("import sys; from kg import KnowledgeGraph; g = KnowledgeGraph(); "
+              "[open(f'{sys.argv[1]}/{f}', 'w').write(g.export(f, inferred=True)) "
+              "for f in ('turtle', 'nt', 'nquads', 'trig', 'jsonld', 'xml')]")
+    import subprocess
+    import sys
+
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True, timeout=300)
+    for fmt in ("turtle", "nt", "nquads", "trig", "jsonld", "xml"):
+        assert (tmp_path / "a" / fmt).read_bytes() == (tmp_path / "b" / fmt).read_bytes(), fmt
+
+
+def test_export_uses_project_prefixes(kg):
+    code, out, _ = kg("export", "--format", "turtle")
+    assert code == 0
+    for line in ("PREFIX ag: <https://w3id.org/ai-industry/agent/>", "PREFIX schema: <https://schema.org/>",
+                 "PREFIX deal: <https://w3id.org/ai-industry/deal/>"):
+        assert line in out
+
+
+def test_environment_variables_choose_folders(kg, monkeypatch):
+    monkeypatch.setenv("KG_DATA", str(FIXTURES / "data"))
+    monkeypatch.setenv("KG_ONTOLOGY", str(FIXTURES / "ontology"))
+    code, out, _ = kg("sparql", "SELECT ?b WHERE { ag:chipco ai:investsIn ?b }", "--format", "csv")
+    assert code == 0 and out.split() == ["b", str(AG["acme-lab"])]
+
+
+def test_entry_point_subprocess_exit_codes():
+    done = python_kg("--help")
+    assert done.returncode == 0 and "exit codes:" in done.stdout and "3  internal error" in done.stdout
+    done = python_kg("query", "nope")
+    assert done.returncode == 2 and "no stored query named 'nope'" in done.stderr and done.stdout == ""
+    done = python_kg("query", "investments", "--param", "investee=ag:anthropic", "--format", "json")
+    assert done.returncode == 0
+    investors = {b["investor"]["value"] for b in json.loads(done.stdout)["results"]["bindings"]}
+    assert str(AG.nvidia) in investors and str(AG.microsoft) in investors
+    inconsistent = FIXTURES / "inconsistent"
+    done = python_kg("--ontology", str(inconsistent / "ontology"), "--data", str(inconsistent / "data"), "info")
+    assert done.returncode == 1 and "inconsistent" in done.stderr
