@@ -4,6 +4,8 @@ Blank node labels are already stable (see :mod:`kg.load`); here triples are fed 
 serializers in sorted order through a store that iterates in insertion order (the default one
 iterates sets, whose order changes from process to process), N-Triples and N-Quads lines are sorted, and Turtle uses rdflib's
 ``longturtle`` (sorted subjects, one predicate per line) so that diffs stay small.
+JSON-LD comes from :mod:`kg.jsonld`: ``jsonld`` is compact, with the context generated from the
+ontology inline (short keys, typed numbers), ``jsonld-expanded`` the expanded form.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .namespaces import bind_prefixes
 __all__ = ["EXPORT_FORMATS", "export_graphs"]
 
 #: Formats ``kg export`` writes; nquads and trig keep the named graphs, the others merge them.
-EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "xml")
+EXPORT_FORMATS = ("turtle", "nt", "nquads", "trig", "jsonld", "jsonld-expanded", "xml")
 _RDFLIB_NAMES = {"turtle": "longturtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 
 
@@ -71,6 +73,16 @@ def export_graphs(graphs: Iterable[tuple[URIRef, Iterable[tuple]]], format: str)
             for triple in triples:
                 target.add(triple)
         return _sorted_lines(dataset.serialize(format="nquads"))
+    if format in ("jsonld", "jsonld-expanded"):
+        from . import jsonld
+
+        triples = {t for _, triples in graphs for t in triples}
+        if format == "jsonld-expanded":
+            return jsonld.dumps(jsonld.expanded(triples))
+        ontology = Graph()
+        for triple in triples:
+            ontology.add(triple)
+        return jsonld.dumps(jsonld.compact(triples, jsonld.build_context(ontology)))
     merged = bind_prefixes(Graph(store="SimpleMemory"))  # iterates in insertion (sorted) order
     for triple in sorted({t for _, triples in graphs for t in triples}, key=_key):
         merged.add(triple)
