@@ -4,4 +4,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # kg serve's worker processes import this module again (spawn): do not rerun
+    sys.exit(main())
