@@ -26,7 +26,8 @@ ALIASES = {
     "application/json": "json", "application/sparql-results+json": "json", "srj": "json",
     "application/sparql-results+xml": "xml", "srx": "xml", "text/xml": "xml", "application/xml": "xml",
     "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "text/turtle": "turtle", "ttl": "turtle", "application/x-turtle": "turtle",
+    "text/turtle": "turtle", "ttl": "turtle", "application/x-turtle": "turtle", "application/turtle": "turtle",
+    "n3": "turtle", "text/n3": "turtle", "text/rdf+n3": "turtle", "application/n3": "turtle",  # Turtle is N3
     "application/n-triples": "nt", "text/plain": "nt", "ntriples": "nt",
     "application/ld+json": "jsonld", "json-ld": "jsonld",
     "application/rdf+xml": "rdfxml", "rdf": "rdfxml",
@@ -62,13 +63,15 @@ def _parse(accept: str) -> list[tuple[str, float, int]]:
 def negotiate(offers: list[str], accept: str | None, format: str | None = None) -> str | None:
     """The best of ``offers`` (format names, first = default) for the client, or None if none fits.
 
-    ``format`` wins when it names an offer; an absent or empty Accept gives the first offer.
+    ``format`` wins when it names an offer; otherwise (SPARQLWrapper sends ``format=xml`` for RDF/XML
+    graphs too) the Accept header decides. An absent or empty Accept gives the first offer.
     Ties on q go to the more specific range, then to the order of ``offers`` (ours, not the client's,
     so that ``Accept: */*`` gets the default).
     """
     if format:
         name = _name(format)
-        return name if name in offers else None
+        if name in offers:
+            return name
     if not accept or not accept.strip():
         return offers[0]
     entries = _parse(accept)
