@@ -1,0 +1,121 @@
+"""``kg validate FILE…``: check a submission in the context of the existing graph, report every problem.
+
+Order: read and parse each file safely (:mod:`kg.safe_parse`; a file that cannot be read stops
+there, exit code 2); relabel its blank nodes from its content so that they never meet existing
+ones; run the submission checks; then SHACL (core's :func:`kg.validate.validate`) over the
+existing asserted graph plus the submission, on asserted triples only, keeping the results that
+concern the submission and are not already explained by a more specific finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import PROV
+
+from . import submission_checks as checks
+from . import submission_overlap as overlap
+from .findings import ERROR, INFO, WARNING, Finding, Report
+from .locate import short
+from .namespaces import AISH
+from .safe_parse import Limits, Submission, quiet_rdflib, read_submission
+from .submission_checks import Context, _literal_problem
+from .validate import load_shapes, validate
+
+__all__ = ["Checked", "check_submission", "relabel_blank_nodes"]
+
+_SEVERITY = {"Violation": ERROR, "Warning": WARNING, "Info": INFO}
+
+
+@dataclass
+class Checked:
+    """The outcome of checking: the report, the parsed files and their union (blank nodes relabelled)."""
+
+    report: Report
+    files: list[Submission]
+    submission: Graph
+    existing: Graph
+
+
+def relabel_blank_nodes(graph: Graph, text: str) -> Graph:
+    """Blank nodes named from the file's content and their canonical position: stable across runs,
+    and distinct from the loader's labels (``b…``) and from any other submission's."""
+    tag = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    canonical = to_canonical_graph(graph)
+    ids = sorted({t for triple in canonical for t in (triple[0], triple[2]) if isinstance(t, BNode)})
+    mapping = {old: BNode(f"s{tag}x{n}") for n, old in enumerate(ids)}
+    out = Graph()
+    for s, p, o in canonical:
+        out.add((mapping.get(s, s), p, mapping.get(o, o)))
+    return out
+
+
+def check_submission(paths: list[Path], *, graph, input_format: str | None = None, limits: Limits = Limits(),
+                     strict: bool = False) -> Checked:
+    """Check the files against ``graph`` (a :class:`kg.KnowledgeGraph`); never raises on bad input."""
+    report = Report(files=[str(p) for p in paths], strict=strict)
+    files: list[Submission] = []
+    for path in paths:
+        parsed, findings = read_submission(Path(path), input_format=input_format, limits=limits)
+        report.extend(findings)
+        if parsed is not None:
+            with quiet_rdflib():
+                parsed.graph = relabel_blank_nodes(parsed.graph, parsed.text)
+            files.append(parsed)
+    existing = Graph()
+    for triple in graph.asserted().triples((None, None, None)):
+        existing.add(triple)
+    union = Graph()
+    for f in files:
+        union += f.graph
+    checked = Checked(report=report, files=files, submission=union, existing=existing)
+    if report.input_failed or not files:
+        return checked
+
+    shapes = load_shapes(graph.paths.shapes)
+    ctx = Context(files=files, submission=union, existing=existing, ontology=graph.ontology, shapes=shapes)
+    with quiet_rdflib():
+        for check in (checks.schema_changes, checks.namespaces, checks.vocabulary, checks.references, checks.literals,
+                      overlap.duplicates, overlap.conflicts, overlap.provenance):
+            report.extend(check(ctx))
+        report.extend(_shapes(ctx, shapes))
+    return checked
+
+
+def _shapes(ctx: Context, shapes: Graph) -> list[Finding]:
+    """SHACL over existing + submission; ill-typed literals go in as plain strings (reported already)."""
+    data = Graph()
+    data += ctx.existing
+    for s, p, o in ctx.submission:
+        if isinstance(o, Literal) and o.datatype is not None and _literal_problem(o):
+            o = Literal(str(o))
+        data.add((s, p, o))
+    try:
+        result = validate(data, shapes)
+    except Exception as error:  # noqa: BLE001 - a crash of the shape engine is reported, not raised
+        return [Finding(ERROR, "shape", f"the shape checker failed: {type(error).__name__}: {error}",
+                        "report this as a bug, with the submission attached")]
+    touched = {t for triple in ctx.submission for t in (triple[0], triple[2])}
+    out = []
+    for r in result.findings:
+        if r.focus not in touched and r.value not in touched:
+            continue
+        if r.value in ctx.covered or (r.focus, r.path) in ctx.covered or r.focus in ctx.covered:
+            continue
+        if r.value is None and r.path is None and r.focus not in touched:
+            continue
+        path = r.path
+        if path is None and r.value is not None:  # SPARQL constraints name no path: find it from the value
+            path = next(iter(ctx.submission.predicates(r.focus, r.value)), None)
+        kind = "provenance" if path == PROV.wasDerivedFrom or str(r.shape).startswith(str(AISH) + "Source-") else "shape"
+        node = r.focus if r.focus in touched else r.value
+        rule = short(r.shape) if r.shape is not None and not isinstance(r.shape, BNode) else "its shape"
+        out.append(ctx.finding(_SEVERITY.get(r.severity, ERROR), kind, node, r.message,
+                               f"do as the message says (rule {rule} in shapes/)",
+                               path=[path] if path is not None and not isinstance(path, BNode) else None,
+                               value=r.value if r.value is not None and not isinstance(r.value, BNode) else None))
+    return out
