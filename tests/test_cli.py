@@ -107,7 +107,9 @@ def test_query_reasoning_switch(kg):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["query", "investment"], "Did you mean 'investments'? Known queries: competitors, compute-commitments, entity, investments"),
+    (["query", "investment"], "Did you mean 'investments'? Known queries: alliances, circular-financing, competitors, compute-commitments, "
+                                 "conflicting-claims, entity, exposure, frenemies, investments, model-availability, rival-backers, "
+                                 "timeline, totals"),
     (["query", "entity"], "needs the parameter 'entity' (iri)"),
     (["query", "investments", "--param", "lab=ag:x"], "has no parameter 'lab'; its parameters: investor, investee"),
     (["query", "investments", "--param", "investor"], "--param 'investor': expected NAME=VALUE"),
