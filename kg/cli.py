@@ -22,7 +22,7 @@ from .errors import InputError, KGError
 __all__ = ["main", "command", "open_graph", "Command", "COMMAND_MODULES", "EXIT_CODES"]
 
 #: Modules whose import registers commands; append yours to add commands.
-COMMAND_MODULES = ["kg.commands", "kg.submission_cli", "kg.publish_commands"]
+COMMAND_MODULES = ["kg.commands", "kg.submission_cli", "kg.publish_commands", "kg.report"]
 
 EXIT_CODES = """exit codes:
   0  success
