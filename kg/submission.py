@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, SH
 
 from . import submission_checks as checks
 from . import submission_overlap as overlap
@@ -113,9 +113,20 @@ def _shapes(ctx: Context, shapes: Graph) -> list[Finding]:
             path = next(iter(ctx.submission.predicates(r.focus, r.value)), None)
         kind = "provenance" if path == PROV.wasDerivedFrom or str(r.shape).startswith(str(AISH) + "Source-") else "shape"
         node = r.focus if r.focus in touched else r.value
-        rule = short(r.shape) if r.shape is not None and not isinstance(r.shape, BNode) else "its shape"
+        rule = _rule_name(r.shape, shapes)
         out.append(ctx.finding(_SEVERITY.get(r.severity, ERROR), kind, node, r.message,
-                               f"do as the message says (rule {rule} in shapes/)",
+                               f"do as the message says (rule {rule} in shapes/)" if rule else "do as the message says",
                                path=[path] if path is not None and not isinstance(path, BNode) else None,
                                value=r.value if r.value is not None and not isinstance(r.value, BNode) else None))
     return out
+
+
+def _rule_name(shape, shapes: Graph) -> str | None:
+    """The shape's name, or that of the node shape owning an anonymous property shape or constraint."""
+    for _ in range(3):
+        if shape is None:
+            return None
+        if not isinstance(shape, BNode):
+            return short(shape)
+        shape = next(shapes.subjects(SH.property, shape), None) or next(shapes.subjects(SH.sparql, shape), None)
+    return None

@@ -159,3 +159,11 @@ def test_size_limit(data: Path):
 def test_usage_error_is_exit_2(data: Path):
     assert run("validate", "--data", str(data), "--format", "xml", str(GOOD / "compute_commitment.ttl"))[0] == 2
     assert run("add", "--data", str(data), "--into", "/etc/passwd.ttl", str(GOOD / "compute_commitment.ttl"))[0] == 2
+
+
+def test_shape_findings_name_the_rule_even_for_anonymous_property_shapes(data: Path):
+    """aish:PositiveMoney's property shapes are anonymous: the fix names the node shape that owns them."""
+    status, out, _ = run("validate", "--data", str(data), "--no-cache", "--format", "json", str(BAD / "negative_amount.ttl"))
+    assert status == 1
+    fixes = {f["fix"] for f in findings(json.loads(out)) if f["severity"] == "error"}
+    assert "do as the message says (rule aish:PositiveMoney in shapes/)" in fixes
