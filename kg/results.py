@@ -148,7 +148,7 @@ class QueryResult:
             elif isinstance(term, BNode):
                 text = "_:" + term
             else:
-                text = str(term) + (f"@{term.language}" if term.language else "")
+                text = str(term)  # a table is for reading: language tags and datatypes stay in the other formats
             text = " ".join(text.split())
             return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 

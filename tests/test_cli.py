@@ -80,6 +80,18 @@ def test_query_table_and_non_terminal_default(kg):
     assert len(list(csv.DictReader(io.StringIO(default_out)))) == rows
 
 
+def test_table_shows_literals_as_read_not_as_turtle(kg):
+    """The NVIDIA row's qualifier label is "up to"@en: a table shows the words, csv/json keep the tag."""
+    _, out, _ = kg("query", "investments", "--param", "investor=ag:nvidia", "--param", "investee=ag:anthropic",
+                   "--format", "table")
+    row = next(line for line in out.splitlines() if line.startswith("deal:nvidia-anthropic-investment"))
+    assert " up to " in row and "@en" not in out
+    _, json_out, _ = kg("query", "investments", "--param", "investor=ag:nvidia", "--param", "investee=ag:anthropic",
+                        "--format", "json")
+    cell = json.loads(json_out)["results"]["bindings"][0]["qualifierLabel"]
+    assert cell == {"type": "literal", "value": "up to", "xml:lang": "en"}
+
+
 @pytest.mark.parametrize("value", ["ag:anthropic", "<https://w3id.org/ai-industry/agent/anthropic>",
                                    "https://w3id.org/ai-industry/agent/anthropic"])
 def test_query_param_forms(kg, value):
