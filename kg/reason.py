@@ -29,8 +29,9 @@ from .namespaces import bind_prefixes
 
 __all__ = ["ReasoningError", "ReasoningReport", "infer", "is_trivial", "cache_key", "InferenceCache"]
 
-#: Bump when the filtering below changes, so that old cache entries are not reused.
-FILTER_VERSION = "2"
+#: Bump when the filtering below or the blank node labelling in load.py changes, so that old cache
+#: entries (which name blank nodes by label) are not reused.
+FILTER_VERSION = "3"
 
 _BUILT_IN = tuple(str(ns) for ns in (OWL, RDF, RDFS, XSD))
 _REFLEXIVE_TRIVIAL = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf}
