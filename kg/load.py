@@ -19,7 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from .errors import InputError
 from .namespaces import ONTOLOGY_GRAPH, bind_prefixes, data_graph
 
-__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "load_dataset"]
+__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "load_dataset"]
 
 #: Suffixes read from the ontology and data folders, with their rdflib parser names.
 FORMATS = {".ttl": "turtle", ".nt": "nt"}
@@ -46,10 +46,15 @@ def rdf_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in FORMATS and p.is_file())
 
 
+def syntax_position(error: BadSyntax) -> tuple[int, int]:
+    """(line, column), both from 1, of a Turtle/N3 syntax error: rdflib keeps only a character offset."""
+    text = error._str.decode("utf-8", "replace") if isinstance(error._str, bytes) else str(error._str)
+    return text.count("\n", 0, error._i) + 1, error._i - (text.rfind("\n", 0, error._i) + 1) + 1
+
+
 def _position(error: BadSyntax) -> str:
-    text = error._str.decode("utf-8", "replace")
-    column = error._i - (text.rfind("\n", 0, error._i) + 1) + 1
-    return f"line {error.lines + 1}, column {column}: {error._why}"
+    line, column = syntax_position(error)
+    return f"line {line}, column {column}: {error._why}"
 
 
 def read_graph(path: Path, *, label: str) -> tuple[Graph, str]:

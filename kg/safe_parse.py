@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .findings import ERROR, WARNING, Finding
+from .load import syntax_position
 
 __all__ = ["Limits", "Submission", "FORMATS", "detect_format", "read_submission", "quiet_rdflib", "RELATIVE_BASE"]
 
@@ -247,9 +248,7 @@ def _nt_error_lines(text: str, name: str) -> list[Finding]:
 
 
 def _bad_syntax(error: BadSyntax, name: str) -> Finding:
-    text = error._str.decode("utf-8", "replace") if isinstance(error._str, bytes) else str(error._str)
-    line = text.count("\n", 0, error._i) + 1
-    column = error._i - (text.rfind("\n", 0, error._i) + 1) + 1
+    line, column = syntax_position(error)
     why = error._why
     fix = "fix the Turtle at this position"
     if "at end of statement" in why:
