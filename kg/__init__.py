@@ -5,13 +5,13 @@
 >>> rows = graph.query("investments", {"investee": "ag:anthropic"}).rows
 """
 
-from .errors import InputError, KGError, NonConformingError, QueryError
-from .knowledge_graph import Info, KnowledgeGraph
-from .load import LoadError
-from .queries import Param, StoredQuery
-from .reason import ReasoningError, ReasoningReport
-from .results import QueryResult
-from .validate import Finding, ValidationResult
+from kg.errors import InputError, KGError, NonConformingError, QueryError
+from kg.knowledge_graph import Info, KnowledgeGraph
+from kg.store.files import LoadError
+from kg.analysis.queries import Param, StoredQuery
+from kg.reasoning.reference import ReasoningError, ReasoningReport
+from kg.analysis.results import QueryResult
+from kg.validation.shacl import Finding, ValidationResult
 
 __all__ = [
     "KnowledgeGraph",

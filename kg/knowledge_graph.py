@@ -19,15 +19,15 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import PROV, RDF
 from rdflib.paths import Path as PropertyPath
 
-from .errors import QueryError
-from .export import export_graphs
-from .load import load_dataset
-from .namespaces import AI, INFERRED_GRAPH, ONTOLOGY_GRAPH, SRC, bind_prefixes
-from .paths import cache_dir, resolve_paths
-from .queries import StoredQuery, bind, load_catalogue, prepare, query_variables, unknown_query
-from .reason import InferenceCache, ReasoningReport, cache_key, infer, kinds
-from .results import QueryResult
-from .validate import ValidationResult, load_shapes, validate
+from kg.errors import QueryError
+from kg.publishing.export import export_graphs
+from kg.store.files import load_dataset
+from kg.namespaces import AI, INFERRED_GRAPH, ONTOLOGY_GRAPH, SRC, bind_prefixes
+from kg.paths import cache_dir, resolve_paths
+from kg.analysis.queries import StoredQuery, bind, load_catalogue, prepare, query_variables, unknown_query
+from kg.reasoning.reference import InferenceCache, ReasoningReport, cache_key, infer, kinds
+from kg.analysis.results import QueryResult
+from kg.validation.shacl import ValidationResult, load_shapes, validate
 
 __all__ = ["KnowledgeGraph", "Info", "UnionView"]
 
@@ -166,7 +166,7 @@ class KnowledgeGraph:
     def sparql(self, text: str, params: Mapping[str, Any] | None = None, *, reasoning: bool = True,
                source: str = "query") -> QueryResult:
         """Run ad hoc SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); ``params`` bind its variables."""
-        from .queries import parse_value
+        from kg.analysis.queries import parse_value
 
         prepared = prepare(text, source=source)
         variables = query_variables(prepared)

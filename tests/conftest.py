@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kg import KnowledgeGraph
-from kg.cli import main
+from kg.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -15,8 +15,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, VOID
 
 from kg import KnowledgeGraph
-from kg import jsonld
-from kg.export import EXPORT_FORMATS
+from kg.publishing import jsonld
+from kg.publishing.export import EXPORT_FORMATS
 from kg.namespaces import INFERRED_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def test_export_parses_back_to_the_same_graph(kg, format, inferred):
 
 
 def test_exports_are_byte_identical_across_processes(tmp_path):
-    script = ("import sys; from pathlib import Path; from kg import KnowledgeGraph; from kg.export import EXPORT_FORMATS\n"
+    script = ("import sys; from pathlib import Path; from kg import KnowledgeGraph; from kg.publishing.export import EXPORT_FORMATS\n"
               "kg = KnowledgeGraph(cache_folder=sys.argv[2])\n"
               "for f in EXPORT_FORMATS:\n"
               "    for i in (False, True):\n"
@@ -94,7 +94,7 @@ def test_expanded_jsonld_uses_full_iris_only(kg):
 
 @pytest.fixture(scope="module")
 def site(kg, tmp_path_factory):
-    from kg.site import publish
+    from kg.publishing.site import publish
 
     folder = tmp_path_factory.mktemp("site")
     report = publish(kg, folder)
@@ -145,7 +145,7 @@ def test_void_dcat_description_is_computed(site, kg):
 
 
 def test_publishing_twice_gives_identical_folders(site, kg, tmp_path):
-    from kg.site import publish
+    from kg.publishing.site import publish
 
     folder, _ = site
     publish(kg, tmp_path)

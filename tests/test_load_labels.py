@@ -8,7 +8,7 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 
-from kg.load import _tree_labels, stable_bnodes
+from kg.store.files import _tree_labels, stable_bnodes
 
 PREFIX = "@prefix ex: <https://example.org/> .\n"
 CASES = {

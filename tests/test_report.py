@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pytest
 
-from kg.cli import main
-from kg.diagram import render
-from kg.report import SECTIONS, write_report
+from kg.cli.main import main
+from kg.analysis.diagram import render
+from kg.analysis.report import SECTIONS, write_report
 
 ORGANIZATIONS = ("Anthropic", "OpenAI", "Microsoft", "NVIDIA", "Google", "Amazon", "Sequoia", "AMD")
 _SHOWN = re.compile(r"\b(USD|EUR|GBP) (-?\d+(?:\.\d+)?)(?: (bn|m))?")

@@ -22,7 +22,7 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper, TURTLE, JSONLD, N3
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg import KnowledgeGraph
-from kg.server import Limits, make_server
+from kg.publishing.server import Limits, make_server
 
 ANTHROPIC = URIRef("https://w3id.org/ai-industry/agent/anthropic")
 SELECT = """PREFIX ai: <https://w3id.org/ai-industry/ontology#>

@@ -117,7 +117,7 @@ def test_killed_mid_write_leaves_data_intact(data: Path, when: str):
         def die(*a):
             os.kill(os.getpid(), signal.SIGKILL)
         os.{when} = die
-        from kg.cli import main
+        from kg.cli.main import main
         sys.exit(main(["add", "--data", {str(data)!r}, "--no-cache", {str(GOOD / "compute_commitment.ttl")!r}]))
     """)
     proc = subprocess.run([sys.executable, "-c", script], env=ENV, capture_output=True, timeout=120)
@@ -144,7 +144,7 @@ def test_two_concurrent_adds_lose_nothing(data: Path):
 
 
 def test_lock_refusal_is_clear(data: Path):
-    from kg.merge import data_lock
+    from kg.submissions.merge import data_lock
 
     with data_lock(data):
         status, out, err = run("add", "--data", str(data), "--no-cache", "--lock-timeout", "0.2",

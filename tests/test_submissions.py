@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import main
+from kg.cli.main import main
 
 HERE = Path(__file__).parent
 REPO = HERE.parent

@@ -32,9 +32,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .errors import InputError
-from .namespaces import PREFIXES
-from .safe_parse import prefix_declarations, quiet_rdflib
+from kg.errors import InputError
+from kg.namespaces import PREFIXES
+from kg.submissions.parse import prefix_declarations, quiet_rdflib
 
 __all__ = ["Plan", "plan_additions", "write_plan", "data_lock", "remove_stale_temporaries", "LOCK_NAME", "LockBusy"]
 

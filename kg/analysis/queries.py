@@ -21,8 +21,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 
-from .errors import QueryError
-from .namespaces import PREFIXES
+from kg.errors import QueryError
+from kg.namespaces import PREFIXES
 
 __all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "prepare", "bind", "PARAM_TYPES"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli import command, open_graph
-from .describe import BASE
-from .errors import InputError
+from kg.cli.main import command, open_graph
+from kg.publishing.describe import BASE
+from kg.errors import InputError
 
 
 def _publish_args(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def _publish_args(parser: argparse.ArgumentParser) -> None:
 @command("publish", help="write a static linked-data site: entity pages (HTML + Turtle + JSON-LD), dumps, "
          "VoID/DCAT, ontology docs", configure=_publish_args)
 def publish(args: argparse.Namespace) -> int:
-    from .site import publish as write_site
+    from kg.publishing.site import publish as write_site
 
     base = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
     report = write_site(open_graph(args), args.dir, base=base, endpoint=args.endpoint)
@@ -42,7 +42,7 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
 @command("serve", help="read-only HTTP server: SPARQL 1.1 endpoint at /sparql, entity IRIs by content "
          "negotiation, stored queries at /queries/NAME", configure=_serve_args)
 def serve(args: argparse.Namespace) -> int:
-    from .server import Limits, serve as run
+    from kg.publishing.server import Limits, serve as run
 
     if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0 or not 0 <= args.port < 65536:
         raise InputError("--timeout, --max-rows and --workers must be positive, --port 0-65535")

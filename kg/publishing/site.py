@@ -2,7 +2,7 @@
 
 The layout mirrors the IRIs: ``https://w3id.org/ai-industry/agent/anthropic`` is published as
 ``agent/anthropic.html`` (+ ``.ttl``, ``.jsonld``, ``.nt``), so a server only has to add the
-suffix the client asks for (see :mod:`kg.server`, or a rewrite rule on any web server). Beside
+suffix the client asks for (see :mod:`kg.publishing.server`, or a rewrite rule on any web server). Beside
 the pages: the dumps in every export format (asserted, and with inferences), ``context.jsonld``,
 ``void.ttl`` (VoID + DCAT, computed), the ontology documentation and an index page. Everything is
 written in a fixed order from sorted data, so publishing twice gives byte-identical folders.
@@ -14,13 +14,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import jsonld
-from .describe import BASE, MEDIA_TYPES, Dump, describe, to_turtle
-from .errors import QueryError
-from .export import export_graphs
-from .ontodoc import ontology_html
-from .pages import EntityIndex, entity_path
-from .namespaces import ONTOLOGY_GRAPH
+from kg.publishing import jsonld
+from kg.publishing.describe import BASE, MEDIA_TYPES, Dump, describe, to_turtle
+from kg.errors import QueryError
+from kg.publishing.export import export_graphs
+from kg.publishing.ontodoc import ontology_html
+from kg.publishing.pages import EntityIndex, entity_path
+from kg.namespaces import ONTOLOGY_GRAPH
 
 __all__ = ["publish", "PublishReport", "DUMP_NAME", "dump_path", "query_page"]
 
@@ -52,7 +52,7 @@ def _write(root: Path, relative: str, text: str, written: list[str]) -> int:
 
 def query_page(examples: dict[str, str], *, endpoint: str = "sparql") -> str:
     """A SPARQL form that needs no network beyond the endpoint (no CDN): plain HTML and a little JS."""
-    from .pages import esc, json_script, layout
+    from kg.publishing.pages import esc, json_script, layout
 
     options = "".join(f'<option value="{esc(name)}">{esc(name)}</option>' for name in examples)
     body = f"""<h1>SPARQL query</h1>

@@ -15,8 +15,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .load import rdf_files, read_graph
-from .namespaces import bind_prefixes
+from kg.store.files import rdf_files, read_graph
+from kg.namespaces import bind_prefixes
 
 __all__ = ["Finding", "ValidationResult", "load_shapes", "validate"]
 

@@ -17,10 +17,10 @@ from decimal import Decimal, InvalidOperation
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from .findings import ERROR, WARNING, Finding
-from .locate import short
-from .namespaces import AI, ORG, SCHEMA
-from .submission_checks import ENTITY_NAMESPACES, Context
+from kg.validation.findings import ERROR, WARNING, Finding
+from kg.submissions.locate import short
+from kg.namespaces import AI, ORG, SCHEMA
+from kg.submissions.checks import ENTITY_NAMESPACES, Context
 
 __all__ = ["duplicates", "conflicts", "provenance", "ROLE_PROPERTIES"]
 

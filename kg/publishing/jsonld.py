@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import PREFIXES, SCHEMA
+from kg.namespaces import PREFIXES, SCHEMA
 
 __all__ = ["CONTEXT_FILE", "build_context", "compact", "expanded", "dumps"]
 

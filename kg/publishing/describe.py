@@ -2,7 +2,7 @@
 
 Nothing here is written by hand: title, description, licence and version come from the ontology
 header; triple counts, the classes and properties used, the vocabularies and the named graphs
-come from the data; the dumps (with media types and sizes) from what :mod:`kg.site` wrote. Every
+come from the data; the dumps (with media types and sizes) from what :mod:`kg.publishing.site` wrote. Every
 node has an IRI under ``…/dataset#`` (no blank nodes), so the description is byte-stable too.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
-from .namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from kg.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 
 __all__ = ["BASE", "DATASET", "Dump", "MEDIA_TYPES", "describe", "to_turtle"]
 

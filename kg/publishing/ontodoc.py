@@ -11,8 +11,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .namespaces import AI
-from .pages import esc, layout
+from kg.namespaces import AI
+from kg.publishing.pages import esc, layout
 
 __all__ = ["ontology_html"]
 

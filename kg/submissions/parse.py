@@ -24,8 +24,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .findings import ERROR, WARNING, Finding
-from .load import syntax_position
+from kg.validation.findings import ERROR, WARNING, Finding
+from kg.store.files import syntax_position
 
 __all__ = ["Limits", "Submission", "FORMATS", "detect_format", "read_submission", "quiet_rdflib", "RELATIVE_BASE"]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
-from .findings import ERROR, WARNING, Finding
-from .locate import Locator, short
-from .namespaces import AG, AI, AISH, CLAIM, DEAL, ORG, PREFIXES, PROD, SCHEMA, SRC
-from .safe_parse import RELATIVE_BASE, Submission
+from kg.validation.findings import ERROR, WARNING, Finding
+from kg.submissions.locate import Locator, short
+from kg.namespaces import AG, AI, AISH, CLAIM, DEAL, ORG, PREFIXES, PROD, SCHEMA, SRC
+from kg.submissions.parse import RELATIVE_BASE, Submission
 
 __all__ = ["Context", "ENTITY_NAMESPACES", "schema_changes", "namespaces", "vocabulary", "references", "literals"]
 

@@ -16,8 +16,8 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputError
-from .namespaces import ONTOLOGY_GRAPH, bind_prefixes, data_graph
+from kg.errors import InputError
+from kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes, data_graph
 
 __all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "load_dataset"]
 

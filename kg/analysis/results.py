@@ -18,8 +18,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
 
-from .errors import QueryError
-from .namespaces import bind_prefixes
+from kg.errors import QueryError
+from kg.namespaces import bind_prefixes
 
 __all__ = ["QueryResult", "TABLE_FORMATS", "GRAPH_FORMATS"]
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .errors import NonConformingError
-from .namespaces import bind_prefixes
+from kg.errors import NonConformingError
+from kg.namespaces import bind_prefixes
 
 __all__ = ["ReasoningError", "ReasoningReport", "infer", "is_trivial", "cache_key", "InferenceCache"]
 

@@ -16,8 +16,8 @@ from functools import lru_cache
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import PREFIXES
-from .safe_parse import RELATIVE_BASE, Submission, prefix_declarations
+from kg.namespaces import PREFIXES
+from kg.submissions.parse import RELATIVE_BASE, Submission, prefix_declarations
 
 __all__ = ["Locator", "short"]
 

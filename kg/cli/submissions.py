@@ -14,13 +14,13 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .cli import command, open_graph, progress, write
-from .errors import InputError
-from .findings import Report
-from .locate import short
-from .namespaces import AI
-from .reason import infer
-from .safe_parse import Limits, quiet_rdflib
+from kg.cli.main import command, open_graph, progress, write
+from kg.errors import InputError
+from kg.validation.findings import Report
+from kg.submissions.locate import short
+from kg.namespaces import AI
+from kg.reasoning.reference import infer
+from kg.submissions.parse import Limits, quiet_rdflib
 
 __all__ = ["derived_changes", "add_submission"]
 
@@ -60,7 +60,7 @@ def _emit(report: Report, fmt: str) -> int:
 @command("validate", help="check a submission (new facts in Turtle, N-Triples, JSON-LD or RDF/XML) against the graph",
          configure=_common)
 def validate_command(args: argparse.Namespace) -> int:
-    from .submission import check_submission
+    from kg.submissions.check import check_submission
 
     graph = open_graph(args)
     checked = check_submission(args.files, graph=graph, input_format=args.input_format, limits=_limits(args),
@@ -93,9 +93,9 @@ def derived_changes(graph, before: Graph, new: Graph) -> list[dict]:
 
 def add_submission(args: argparse.Namespace) -> Report:
     """Lock, check against the current data, plan, show, and (unless a dry run) write."""
-    from .merge import data_lock, plan_additions, remove_stale_temporaries, write_plan
-    from .paths import resolve_paths
-    from .submission import check_submission
+    from kg.submissions.merge import data_lock, plan_additions, remove_stale_temporaries, write_plan
+    from kg.paths import resolve_paths
+    from kg.submissions.check import check_submission
 
     data_dir = resolve_paths(data=args.data).data
     if not Path(data_dir).is_dir():

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cli import command, open_graph, warn, write
-from .diagram import edges_from_rows, money, render, to_dot
-from .errors import InputError
+from kg.cli.main import command, open_graph, warn, write
+from kg.analysis.diagram import edges_from_rows, money, render, to_dot
+from kg.errors import InputError
 
 __all__ = ["Section", "SECTIONS", "Report", "build_report", "humanize", "write_report"]
 

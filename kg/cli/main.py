@@ -17,12 +17,12 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import InputError, KGError
+from kg.errors import InputError, KGError
 
 __all__ = ["main", "command", "open_graph", "Command", "COMMAND_MODULES", "EXIT_CODES"]
 
 #: Modules whose import registers commands; append yours to add commands.
-COMMAND_MODULES = ["kg.commands", "kg.submission_cli", "kg.publish_commands", "kg.report"]
+COMMAND_MODULES = ["kg.cli.commands", "kg.cli.submissions", "kg.cli.publishing", "kg.analysis.report"]
 
 EXIT_CODES = """exit codes:
   0  success
@@ -99,7 +99,7 @@ def warn(message: str) -> None:
 
 def open_graph(args: argparse.Namespace):
     """The KnowledgeGraph for the folders and cache options on the command line."""
-    from .knowledge_graph import KnowledgeGraph
+    from kg.knowledge_graph import KnowledgeGraph
 
     return KnowledgeGraph(ontology=args.ontology, data=args.data, shapes=args.shapes, queries=args.queries,
                           cache=not args.no_cache, cache_folder=args.cache_dir, progress=progress)

@@ -1,6 +1,6 @@
 """The read-side commands: info, queries, query, sparql, reason, export.
 
-Each is a small function registered with :func:`kg.cli.command`; the work itself is done by
+Each is a small function registered with :func:`kg.cli.main.command`; the work itself is done by
 :class:`kg.KnowledgeGraph`, so the command line and the Python API give the same answers.
 """
 
@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import command, open_graph, parse_params, warn, write
-from .errors import InputError
-from .export import EXPORT_FORMATS
-from .results import GRAPH_FORMATS, TABLE_FORMATS
+from kg.cli.main import command, open_graph, parse_params, warn, write
+from kg.errors import InputError
+from kg.publishing.export import EXPORT_FORMATS
+from kg.analysis.results import GRAPH_FORMATS, TABLE_FORMATS
 
 
 def _info_args(parser: argparse.ArgumentParser) -> None:

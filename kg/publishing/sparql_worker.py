@@ -57,11 +57,11 @@ def _lock_down(memory_mb: int) -> None:
 
 def _answer(dataset, context, text: str, bindings: dict, accept: str | None, format: str | None,
             max_rows: int) -> Answer:
-    from . import jsonld
-    from .conneg import MEDIA, negotiate
-    from .errors import QueryError
-    from .queries import prepare
-    from .results import QueryResult
+    from kg.publishing import jsonld
+    from kg.publishing.conneg import MEDIA, negotiate
+    from kg.errors import QueryError
+    from kg.analysis.queries import prepare
+    from kg.analysis.results import QueryResult
 
     try:
         prepared = prepare(text, source="query")
@@ -95,8 +95,8 @@ def _worker(connection, nquads: bytes, memory_mb: int) -> None:
     """A worker's life: load the dataset once, then answer jobs until the pipe closes."""
     from rdflib import Dataset, Graph
 
-    from . import jsonld
-    from .namespaces import ONTOLOGY_GRAPH, bind_prefixes
+    from kg.publishing import jsonld
+    from kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes
 
     _lock_down(memory_mb)
     dataset = bind_prefixes(Dataset(default_union=True))

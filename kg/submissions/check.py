@@ -1,8 +1,8 @@
 """``kg validate FILE…``: check a submission in the context of the existing graph, report every problem.
 
-Order: read and parse each file safely (:mod:`kg.safe_parse`; a file that cannot be read stops
+Order: read and parse each file safely (:mod:`kg.submissions.parse`; a file that cannot be read stops
 there, exit code 2); relabel its blank nodes from its content so that they never meet existing
-ones; run the submission checks; then SHACL (core's :func:`kg.validate.validate`) over the
+ones; run the submission checks; then SHACL (core's :func:`kg.validation.shacl.validate`) over the
 existing asserted graph plus the submission, on asserted triples only, keeping the results that
 concern the submission and are not already explained by a more specific finding.
 """
@@ -17,14 +17,14 @@ from rdflib import BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, SH
 
-from . import submission_checks as checks
-from . import submission_overlap as overlap
-from .findings import ERROR, INFO, WARNING, Finding, Report
-from .locate import short
-from .namespaces import AISH
-from .safe_parse import Limits, Submission, quiet_rdflib, read_submission
-from .submission_checks import Context, _literal_problem
-from .validate import load_shapes, validate
+from kg.submissions import checks as checks
+from kg.submissions import overlap as overlap
+from kg.validation.findings import ERROR, INFO, WARNING, Finding, Report
+from kg.submissions.locate import short
+from kg.namespaces import AISH
+from kg.submissions.parse import Limits, Submission, quiet_rdflib, read_submission
+from kg.submissions.checks import Context, _literal_problem
+from kg.validation.shacl import load_shapes, validate
 
 __all__ = ["Checked", "check_submission", "relabel_blank_nodes"]
 

@@ -17,9 +17,9 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from . import jsonld
-from .describe import BASE
-from .namespaces import SCHEMA, bind_prefixes
+from kg.publishing import jsonld
+from kg.publishing.describe import BASE
+from kg.namespaces import SCHEMA, bind_prefixes
 
 __all__ = ["KINDS", "EntityIndex", "entity_path", "href", "layout", "esc"]
 

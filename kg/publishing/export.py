@@ -1,10 +1,10 @@
 """Deterministic export: the same data gives byte-identical files, with the project's prefixes.
 
-Blank node labels are already stable (see :mod:`kg.load`); here triples are fed to rdflib's
+Blank node labels are already stable (see :mod:`kg.store.files`); here triples are fed to rdflib's
 serializers in sorted order through a store that iterates in insertion order (the default one
 iterates sets, whose order changes from process to process), N-Triples and N-Quads lines are sorted, and Turtle uses rdflib's
 ``longturtle`` (sorted subjects, one predicate per line) so that diffs stay small.
-JSON-LD comes from :mod:`kg.jsonld`: ``jsonld`` is compact, with the context generated from the
+JSON-LD comes from :mod:`kg.publishing.jsonld`: ``jsonld`` is compact, with the context generated from the
 ontology inline (short keys, typed numbers), ``jsonld-expanded`` the expanded form.
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from rdflib import Dataset, Graph, URIRef
 
-from .errors import InputError
-from .namespaces import bind_prefixes
+from kg.errors import InputError
+from kg.namespaces import bind_prefixes
 
 __all__ = ["EXPORT_FORMATS", "export_graphs"]
 
@@ -74,7 +74,7 @@ def export_graphs(graphs: Iterable[tuple[URIRef, Iterable[tuple]]], format: str)
                 target.add(triple)
         return _sorted_lines(dataset.serialize(format="nquads"))
     if format in ("jsonld", "jsonld-expanded"):
-        from . import jsonld
+        from kg.publishing import jsonld
 
         triples = {t for _, triples in graphs for t in triples}
         if format == "jsonld-expanded":

@@ -1,7 +1,7 @@
 """``kg serve``: a read-only linked-data server and SPARQL 1.1 endpoint on the embedded store.
 
 Standard library only (``http.server.ThreadingHTTPServer``): each request gets a thread, and the
-SPARQL queries themselves run in a pool of killable worker processes (:mod:`kg.sparql_worker`),
+SPARQL queries themselves run in a pool of killable worker processes (:mod:`kg.publishing.sparql_worker`),
 so one slow query neither blocks the others nor outlives the time limit. The paths mirror the
 IRIs and the static site: ``/agent/anthropic`` answers with HTML, Turtle, JSON-LD, N-Triples or
 RDF/XML as the ``Accept`` header (or ``?format=``, or a ``.ttl``/``.jsonld``/``.nt`` suffix) asks.
@@ -20,17 +20,17 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from . import jsonld
-from .conneg import MEDIA, negotiate
-from .describe import BASE, MEDIA_TYPES, SD, describe, to_turtle
-from .errors import KGError
-from .export import export_graphs
-from .namespaces import bind_prefixes
-from .ontodoc import ontology_html
-from .pages import KINDS, EntityIndex
-from .queries import bind
-from .site import dump_path, query_page
-from .sparql_worker import QueryPool
+from kg.publishing import jsonld
+from kg.publishing.conneg import MEDIA, negotiate
+from kg.publishing.describe import BASE, MEDIA_TYPES, SD, describe, to_turtle
+from kg.errors import KGError
+from kg.publishing.export import export_graphs
+from kg.namespaces import bind_prefixes
+from kg.publishing.ontodoc import ontology_html
+from kg.publishing.pages import KINDS, EntityIndex
+from kg.analysis.queries import bind
+from kg.publishing.site import dump_path, query_page
+from kg.publishing.sparql_worker import QueryPool
 
 __all__ = ["make_server", "serve", "Limits"]
 
