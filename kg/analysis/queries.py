@@ -24,7 +24,7 @@ from rdflib.plugins.sparql.sparql import Query
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 
-__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "prepare", "bind", "PARAM_TYPES"]
+__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "check_query", "prepare", "bind", "PARAM_TYPES"]
 
 #: Declared parameter types and the datatype a bare value of that type gets.
 PARAM_TYPES = {"iri": None, "string": XSD.string, "integer": XSD.integer, "decimal": XSD.decimal,
@@ -224,6 +224,36 @@ def prepare(text: str, *, source: str = "query") -> Query:
     if any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(query.algebra)):
         raise QueryError(f"{source}: SERVICE is refused: queries run on the loaded graph only")
     return query
+
+
+_EMPTY = None
+
+
+def check_query(text: str, *, source: str = "query") -> set[str]:
+    """Refuse what must not run (updates, ``SERVICE``, ``FROM``) and check the syntax; return the variables.
+
+    The syntax is checked by Oxigraph's own parser, on an empty store (a query over nothing
+    returns at once), so that the position it reports is the engine's; the project's prefixes are
+    predeclared exactly as they are when the query runs.
+    """
+    global _EMPTY
+    import pyoxigraph as ox
+
+    from kg.analysis.sparql_text import refusal, variables
+    from kg.store.oxigraph import syntax_error
+
+    reason = refusal(text)
+    if reason:
+        raise QueryError(f"{source}: {reason}")
+    if _EMPTY is None:
+        _EMPTY = ox.Store()
+    try:
+        _EMPTY.query(text, prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+    except SyntaxError as error:
+        raise syntax_error(error, text, source) from None
+    except OSError:
+        pass  # not a syntax error: the engine's own limits, met again (and reported) when the query runs
+    return variables(text)
 
 
 def query_variables(query: Query) -> set[str]:

@@ -74,7 +74,7 @@ def _query_args(parser: argparse.ArgumentParser, *, stored: bool) -> None:
 
 def _emit(result, fmt: str | None, graph) -> int:
     fmt = fmt or result.default_format(terminal=sys.stdout.isatty())
-    write(result.serialize(fmt, namespace_manager=graph.dataset.namespace_manager))
+    write(result.serialize(fmt, namespace_manager=graph.namespace_manager))
     return 0
 
 

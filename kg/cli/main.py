@@ -22,7 +22,7 @@ from kg.errors import InputError, KGError
 __all__ = ["main", "command", "open_graph", "Command", "COMMAND_MODULES", "EXIT_CODES"]
 
 #: Modules whose import registers commands; append yours to add commands.
-COMMAND_MODULES = ["kg.cli.commands", "kg.cli.submissions", "kg.cli.publishing", "kg.analysis.report"]
+COMMAND_MODULES = ["kg.cli.commands", "kg.cli.store", "kg.cli.submissions", "kg.cli.publishing", "kg.analysis.report"]
 
 EXIT_CODES = """exit codes:
   0  success
@@ -42,22 +42,24 @@ class Command:
     help: str
     run: Callable[[argparse.Namespace], int]
     configure: Callable[[argparse.ArgumentParser], None] | None = None
+    overrides: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, Command] = {}
 
 
-def command(name: str, *, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
-    """Register the decorated ``run(args) -> int`` as ``kg NAME``."""
+def command(name: str, *, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None,
+            overrides: tuple[str, ...] = ()):
+    """Register the decorated ``run(args) -> int`` as ``kg NAME`` (``overrides``: common options it redefines)."""
 
     def register(run: Callable[[argparse.Namespace], int]):
-        _REGISTRY[name] = Command(name, help, run, configure)
+        _REGISTRY[name] = Command(name, help, run, configure, overrides)
         return run
 
     return register
 
 
-def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+def _add_common(parser: argparse.ArgumentParser, *, suppress: bool, skip: tuple[str, ...] = ()) -> None:
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("folders and cache")
     for folder in ("data", "ontology", "shapes", "queries"):
@@ -65,6 +67,14 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                            help=f"read {folder} from DIR (default: $KG_{folder.upper()}, else the repository's {folder}/)")
     group.add_argument("--cache-dir", metavar="DIR", default=default, help="inference cache folder (default: $KG_CACHE_DIR or ~/.cache/kg)")
     group.add_argument("--no-cache", action="store_true", default=default or False, help="neither read nor write the inference cache")
+    group.add_argument("--store", metavar="DIR", default=default,
+                       help="answer from the on-disk store built by `kg load --store DIR` (default: the folders, in memory)")
+    if "--endpoint" not in skip:
+        group.add_argument("--endpoint", metavar="URL", default=default,
+                           help="answer from a SPARQL 1.1 endpoint filled by `kg push` (read-only)")
+    group.add_argument("--reasoner", choices=("rules", "owlrl"), default=default,
+                       help="rules: OWL 2 RL rules compiled from the ontology, run on the store (default); "
+                            "owlrl: the reference closure (slow, cached)")
     group.add_argument("--debug", action="store_true", default=default or False, help="show tracebacks of internal errors")
 
 
@@ -79,7 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(common, suppress=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for cmd in _REGISTRY.values():
-        sub = subparsers.add_parser(cmd.name, help=cmd.help, description=cmd.help, parents=[common],
+        # A command may give a common option its own meaning (kg publish --endpoint names the endpoint
+        # in the description): it then gets the common options without that one.
+        parent = common
+        if cmd.overrides:
+            parent = argparse.ArgumentParser(add_help=False)
+            _add_common(parent, suppress=True, skip=cmd.overrides)
+        sub = subparsers.add_parser(cmd.name, help=cmd.help, description=cmd.help, parents=[parent],
                                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
         if cmd.configure:
             cmd.configure(sub)
@@ -102,7 +118,9 @@ def open_graph(args: argparse.Namespace):
     from kg.knowledge_graph import KnowledgeGraph
 
     return KnowledgeGraph(ontology=args.ontology, data=args.data, shapes=args.shapes, queries=args.queries,
-                          cache=not args.no_cache, cache_folder=args.cache_dir, progress=progress)
+                          cache=not args.no_cache, cache_folder=args.cache_dir, progress=progress,
+                          store=args.store, endpoint=getattr(args, "endpoint", None),
+                          **({"reasoner": args.reasoner} if args.reasoner else {}))
 
 
 def write(text: str) -> None:

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 
-__all__ = ["to_oxigraph", "from_oxigraph", "quads_to_oxigraph", "triples_from_oxigraph"]
+__all__ = ["to_oxigraph", "from_oxigraph", "quads_to_oxigraph", "triples_from_oxigraph", "values_clause"]
 
 _XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
+_XSD_DECIMAL = str(XSD.decimal)
 
 
 def to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -38,8 +38,11 @@ def to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def from_oxigraph(term) -> URIRef | BNode | Literal | None:
     """An Oxigraph term as an rdflib term; ``None`` stays ``None`` (an unbound variable).
 
-    Literals keep their lexical form: rdflib is told the datatype and never re-normalises
-    (``"30000000000.0"`` stays as written, so exports and hashes do not move).
+    Oxigraph stores numbers by value and writes them back in XSD 1.1 canonical form, so the
+    decimal written ``30000000000.0`` comes back as ``30000000000``. Decimals are given their
+    XSD 1.0 canonical form here (a decimal point, at least one digit after it), which is how the
+    data files write them and how rdflib reads those files: the same value is then the same rdflib
+    term on both sides of the boundary, and outputs read as before.
     """
     if term is None:
         return None
@@ -53,7 +56,10 @@ def from_oxigraph(term) -> URIRef | BNode | Literal | None:
         datatype = term.datatype.value
         if datatype == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        value = term.value
+        if datatype == _XSD_DECIMAL and "." not in value and value.lstrip("+-").isdigit():
+            value += ".0"
+        return Literal(value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
 
 
@@ -68,3 +74,16 @@ def triples_from_oxigraph(quads: Iterable) -> Iterator[tuple]:
     """Oxigraph quads or triples as rdflib triples (the graph name is dropped)."""
     for quad in quads:
         yield from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)
+
+
+def values_clause(bindings: dict) -> str:
+    """A trailing ``VALUES`` block binding ``bindings`` (name -> rdflib term), for engines without substitution.
+
+    Each term is written by Oxigraph's term serializer (which has already checked an IRI as an
+    IRI and escapes a literal), never by formatting its text. Before aggregation the block joins
+    with the whole pattern (SPARQL 1.1 §18.2.4), so it binds a variable the query does not
+    return, as long as the query does not aggregate over it.
+    """
+    names = list(bindings)
+    terms = " ".join(str(to_oxigraph(bindings[name])) for name in names)
+    return f"\nVALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
