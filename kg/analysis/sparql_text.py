@@ -33,9 +33,14 @@ def _unescape(text: str) -> str:
     return _CODEPOINT.sub(lambda m: chr(int(m[1] or m[2], 16)) if int(m[1] or m[2], 16) < 0x110000 else m[0], text)
 
 
-def skeleton(text: str) -> str:
-    """``text`` with comments, string literals and IRIs replaced by spaces (lines and columns kept)."""
-    text = _unescape(text)
+def skeleton(text: str, *, decode: bool = True) -> str:
+    """``text`` with comments, string literals and IRIs replaced by spaces.
+
+    With ``decode=False`` codepoint escapes are left as written, so that every character keeps
+    its offset (for finding a place in the original text).
+    """
+    if decode:
+        text = _unescape(text)
     return _TOKENS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 

@@ -22,7 +22,7 @@ from rdflib import URIRef
 from kg.errors import InputError, QueryError
 from kg.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, PREFIXES
 from kg.store.files import SourceFile
-from kg.store.terms import values_clause
+from kg.store.terms import inline_values, skolemize
 
 __all__ = ["EndpointStore", "push", "graph_store_url"]
 
@@ -101,7 +101,7 @@ class EndpointStore:
         from kg.analysis.results import QueryResult
 
         if bindings:  # remote engines take no substitutions
-            text += values_clause(bindings)
+            text = inline_values(text, bindings)
         default = [ASSERTED_GRAPH] + ([INFERRED_GRAPH] if reasoning else [])
         kind, body = self._request(_PROLOGUE + text, default=default, named=list(named) + ([INFERRED_GRAPH] if reasoning else []),
                                    source=source)
@@ -124,11 +124,16 @@ def graph_store_url(endpoint: str, explicit: str | None) -> str:
 
 
 def push(store, graphs: list[URIRef], url: str, *, timeout: float = 300.0, progress=lambda m: None) -> dict[URIRef, int]:
-    """PUT each named graph of the local ``store`` to the Graph Store at ``url`` (replacing it); counts."""
+    """PUT each named graph of the local ``store`` to the Graph Store at ``url`` (replacing it); counts.
+
+    Blank nodes travel as Skolem IRIs: each PUT is its own document, in which a blank node label
+    would start a new node, cutting an inferred triple off the value node it is about.
+    """
     pushed = {}
     for name in graphs:
         quads = list(store.quads(name))
-        body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+        body = ox.serialize([ox.Triple(skolemize(q.subject), q.predicate, skolemize(q.object)) for q in quads],
+                            format=ox.RdfFormat.N_TRIPLES)
         target = url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"graph": str(name)})
         request = urllib.request.Request(target, data=body, method="PUT",
                                          headers={"Content-Type": "application/n-triples"})

@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from kg.errors import InputError, QueryError
 from kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
-from kg.store.terms import from_oxigraph, to_oxigraph, values_clause
+from kg.store.terms import from_oxigraph, inline_values, to_oxigraph
 
 __all__ = ["OxigraphStore", "syntax_error"]
 
@@ -143,14 +143,14 @@ class OxigraphStore:
         """Evaluate a checked query text; returns Oxigraph's own result object.
 
         Parameters are substituted by the engine (SEP-0007) when the query returns them; one it
-        does not return (``SELECT ?b WHERE { ?a … ?b }`` with ``a`` given) is bound by a trailing
-        ``VALUES`` block instead, since Oxigraph substitutes only returned variables.
+        does not return (``SELECT ?b WHERE { ?a … ?b }`` with ``a`` given) is bound by a ``VALUES``
+        block at the head of the WHERE group instead, since Oxigraph substitutes only returned variables.
         """
         default = [_ASSERTED] + ([_INFERRED] if reasoning else [])
         named_graphs = [ox.NamedNode(str(g)) for g in named] + ([_INFERRED] if reasoning else [])
         substituted, inline = dict(bindings), {}
         while True:
-            query = text + (values_clause(inline) if inline else "")
+            query = inline_values(text, inline) if inline else text
             try:
                 return self.oxigraph.query(query, prefixes=_PREFIXES, default_graph=default, named_graphs=named_graphs,
                                            substitutions={ox.Variable(n): to_oxigraph(v) for n, v in substituted.items()})

@@ -8,13 +8,14 @@ unchanged (a test round-trips the whole curated graph).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["to_oxigraph", "from_oxigraph", "quads_to_oxigraph", "triples_from_oxigraph", "values_clause"]
+__all__ = ["to_oxigraph", "from_oxigraph", "quads_to_oxigraph", "triples_from_oxigraph", "inline_values", "skolemize", "GENID"]
 
 _XSD_STRING = str(XSD.string)
 _XSD_DECIMAL = str(XSD.decimal)
@@ -47,7 +48,7 @@ def from_oxigraph(term) -> URIRef | BNode | Literal | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return BNode(term.value[len(GENID):]) if term.value.startswith(GENID) else URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
@@ -76,14 +77,34 @@ def triples_from_oxigraph(quads: Iterable) -> Iterator[tuple]:
         yield from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)
 
 
-def values_clause(bindings: dict) -> str:
-    """A trailing ``VALUES`` block binding ``bindings`` (name -> rdflib term), for engines without substitution.
+def inline_values(text: str, bindings: dict) -> str:
+    """``text`` with a ``VALUES`` block binding ``bindings`` at the head of its WHERE group.
 
-    Each term is written by Oxigraph's term serializer (which has already checked an IRI as an
-    IRI and escapes a literal), never by formatting its text. Before aggregation the block joins
-    with the whole pattern (SPARQL 1.1 §18.2.4), so it binds a variable the query does not
-    return, as long as the query does not aggregate over it.
+    For engines or queries where substitution does not apply (a remote endpoint; a variable
+    the query does not return): inline data joined first with the whole pattern binds the
+    variable everywhere in it, aggregates included. Each term is written by Oxigraph's term
+    serializer (which has checked an IRI as an IRI and escapes a literal), never by formatting
+    its text; the place is found on the query's skeleton, so a brace inside a string, an IRI
+    or a comment is never taken for the group's.
     """
+    from kg.analysis.sparql_text import skeleton
+
     names = list(bindings)
     terms = " ".join(str(to_oxigraph(bindings[name])) for name in names)
-    return f"\nVALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
+    block = f" VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }} "
+    bare = skeleton(text, decode=False)
+    where = re.search(r"(?i)\bWHERE\s*\{", bare)
+    brace = where.end() if where else bare.find("{") + 1
+    if brace <= 0:
+        return text + "\n" + block  # no group at all: nothing to bind inside
+    return text[:brace] + block + text[brace:]
+
+
+#: Skolem IRIs stand for blank nodes on a remote store (RDF 1.1 §3.5): a blank node keeps its
+#: identity across the graphs pushed one request at a time, and comes back as a blank node.
+GENID = "https://w3id.org/ai-industry/.well-known/genid/"
+
+
+def skolemize(term):
+    """An Oxigraph blank node as its Skolem IRI (other terms unchanged)."""
+    return ox.NamedNode(GENID + term.value) if isinstance(term, ox.BlankNode) else term
