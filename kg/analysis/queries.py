@@ -14,15 +14,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyparsing import ParseException
+from typing import TYPE_CHECKING
+
 from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.sparql import Query
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "check_query", "prepare", "bind", "PARAM_TYPES"]
 
@@ -201,12 +202,16 @@ def _walk(node):
             yield from _walk(value)
 
 
-def prepare(text: str, *, source: str = "query") -> Query:
+def prepare(text: str, *, source: str = "query") -> "Query":
     """Parse and translate a SPARQL query, with the project's prefixes predeclared.
 
     Raises :class:`QueryError` with line and column for a syntax error, and refuses updates,
     ``SERVICE`` and ``FROM``; ``source`` (a file name or "query") starts every message.
     """
+    from pyparsing import ParseException  # rdflib's SPARQL parser: slow to import, used by the reference path only
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         query = prepareQuery(text, initNs=PREFIXES)
     except ParseException as error:
@@ -256,7 +261,7 @@ def check_query(text: str, *, source: str = "query") -> set[str]:
     return variables(text)
 
 
-def query_variables(query: Query) -> set[str]:
+def query_variables(query: "Query") -> set[str]:
     """Every variable the query mentions (for checking ad hoc ``--param`` names)."""
     names: set[str] = set()
     for node in _walk(query.algebra):
