@@ -1,0 +1,208 @@
+"""The ontology compiled into SPARQL rules, one per derived relation, in the order they must run.
+
+One rule per *key*: a property (``?s ai:investsIn ?o``) or a class (``?s a ai:Investor``). Its body
+is the union of every way the ontology gives to derive it, each through *direct* links only
+(a direct subclass, a direct subproperty, an inverse, a chain, a restriction, a declared domain or
+range); what is inherited from further up arrives through the keys it reads, which run first.
+So each inferred triple is found about once and inserted once: on Oxigraph an insert costs far
+more than a lookup, and the rule filters out what the union of asserted and inferred graphs
+already holds (which also keeps asserted triples out of the inferred graph).
+
+Keys read each other; mutual reads (inverse pairs, symmetric and transitive properties,
+equivalent classes) form strongly connected components, evaluated to a fixpoint together; every
+other rule runs exactly once, after the keys it reads are complete.
+
+OWL 2 RL rules covered: cax-sco, cax-eqc1/2, prp-spo1, prp-eqp1/2, prp-inv1/2, prp-symp, prp-trp,
+prp-spo2, prp-dom, prp-rng, cls-svf1/2, cls-hv1/2, cls-int1/2, cls-uni; the schema rules are in
+``tbox.py``, the inconsistency rules in ``consistency.py``. Unlike owlrl, no triple with a
+literal subject is derived (owlrl derives and then discards them), so a property chain that would
+pass *through* such a triple is not followed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.reasoning.common import UnsupportedOntology
+from kg.reasoning.tbox import RESOURCE, THING, TBox, sparql_term
+
+__all__ = ["Rule", "compile_rules", "strata"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to derive one key: ``("type", class)`` or ``("property", property)``."""
+
+    key: tuple
+    bodies: tuple
+    reads: frozenset
+
+    @property
+    def head(self) -> str:
+        kind, term = self.key
+        return f"?s a {sparql_term(term)}" if kind == "type" else f"?s {sparql_term(term)} ?o"
+
+    def update(self, target: ox.NamedNode, using: str) -> str:
+        """``INSERT`` into ``target`` what the bodies find and the dataset does not hold yet."""
+        variables = "?s" if self.key[0] == "type" else "?s ?o"
+        union = " UNION ".join("{ %s }" % body for body in self.bodies)
+        return (f"INSERT {{ GRAPH {target} {{ {self.head} }} }} {using} WHERE {{ "
+                f"{{ SELECT DISTINCT {variables} {{ {union} }} }} FILTER NOT EXISTS {{ {self.head} }} }}")
+
+    def count(self, target: ox.NamedNode) -> str:
+        return f"SELECT (COUNT(*) AS ?n) {{ GRAPH {target} {{ {self.head} }} }}"
+
+
+def _named(term) -> bool:
+    return isinstance(term, ox.NamedNode)
+
+
+def _property(term) -> str:
+    if not _named(term):
+        raise UnsupportedOntology(f"property expression {term} outside a property chain: reason with owlrl instead")
+    return sparql_term(term)
+
+
+def _class_rule(box: TBox, cls, down: dict, domains: dict, ranges: dict) -> Rule | None:
+    """cax-sco/eqc from direct named subclasses; through anonymous classes to their restrictions."""
+    bodies, reads, seen, todo = [], set(), {cls}, [cls]
+    while todo:
+        node = todo.pop()
+        if node in box.some_values:  # cls-svf1/2
+            prop, filler = box.some_values[node]
+            reads.add(("property", prop))
+            if filler == THING:
+                bodies.append(f"?s {_property(prop)} []")
+            elif _named(filler):
+                bodies.append(f"?s {_property(prop)} ?y . ?y a {sparql_term(filler)}")
+                reads.add(("type", filler))
+            else:
+                raise UnsupportedOntology(f"someValuesFrom an anonymous class ({node}): reason with owlrl instead")
+        if node in box.has_value:  # cls-hv1
+            prop, value = box.has_value[node]
+            bodies.append(f"?s {_property(prop)} {sparql_term(value)}")
+            reads.add(("property", prop))
+        if node in box.intersections:  # cls-int1
+            members = box.intersections[node]
+            if not all(_named(m) for m in members):
+                raise UnsupportedOntology(f"intersection of anonymous classes ({node}): reason with owlrl instead")
+            bodies.append(" . ".join(f"?s a {sparql_term(m)}" for m in members))
+            reads.update(("type", m) for m in members)
+        for prop in domains.get(node, ()):  # prp-dom
+            bodies.append(f"?s {_property(prop)} []")
+            reads.add(("property", prop))
+        for prop in ranges.get(node, ()):  # prp-rng
+            bodies.append(f"[] {_property(prop)} ?s FILTER(!isLiteral(?s))")
+            reads.add(("property", prop))
+        for child in down.get(node, ()):
+            if child in seen:
+                continue
+            seen.add(child)
+            if _named(child):
+                bodies.append(f"?s a {sparql_term(child)}")
+                reads.add(("type", child))
+            else:
+                todo.append(child)
+    return Rule(("type", cls), tuple(bodies), frozenset(reads)) if bodies else None
+
+
+def _property_rule(box: TBox, prop, down: dict, class_down: dict) -> Rule | None:
+    """prp-spo1/eqp from direct subproperties, plus inverses, symmetry, transitivity, chains, cls-hv2."""
+    bodies, reads, p = [], set(), _property(prop)
+    for child in down.get(prop, ()):
+        bodies.append(f"?s {_property(child)} ?o")
+        reads.add(("property", child))
+    for a, b in box.inverses:
+        for this, other in ((a, b), (b, a)):
+            if this == prop:
+                bodies.append(f"?o {_property(other)} ?s")
+                reads.add(("property", other))
+    if prop in box.symmetric:
+        bodies.append(f"?o {p} ?s")
+        reads.add(("property", prop))
+    if prop in box.kinds[ox.NamedNode("http://www.w3.org/2002/07/owl#TransitiveProperty")]:
+        bodies.append(f"?s {p} ?m . ?m {p} ?o")
+        reads.add(("property", prop))
+    for head, steps in box.chains:
+        if head != prop:
+            continue
+        names = ["?s"] + [f"?v{i}" for i in range(1, len(steps))] + ["?o"]
+        bodies.append(" . ".join(f"{names[i + 1]} {_property(step)} {names[i]}" if inverted
+                                 else f"{names[i]} {_property(step)} {names[i + 1]}"
+                                 for i, (step, inverted) in enumerate(steps)))
+        reads.update(("property", step) for step, _ in steps)
+    for restriction, (on, value) in box.has_value.items():  # cls-hv2: members of the restriction get the value
+        if on != prop:
+            continue
+        seen, todo = {restriction}, [restriction]
+        while todo:
+            node = todo.pop()
+            if _named(node):
+                bodies.append(f"?s a {sparql_term(node)} BIND({sparql_term(value)} AS ?o)")
+                reads.add(("type", node))
+                continue
+            for child in class_down.get(node, ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+    return Rule(("property", prop), tuple(bodies), frozenset(reads)) if bodies else None
+
+
+def compile_rules(box: TBox) -> list[Rule]:
+    """One rule per class and property that anything in the ontology derives."""
+    class_down, prop_down = box.down_edges(), box.down_edges(properties=True)
+    domains, ranges = defaultdict(list), defaultdict(list)
+    for pairs, table in ((box.domains, domains), (box.ranges, ranges)):
+        for prop, cls in pairs:
+            table[cls].append(prop)
+    classes = {n for n in set(class_down) | set(domains) | set(ranges) if _named(n)} - {THING, RESOURCE}
+    props = set(prop_down) | {x for pair in box.inverses for x in pair} | box.symmetric | {h for h, _ in box.chains} \
+        | {p for p, _ in box.has_value.values()} \
+        | box.kinds[ox.NamedNode("http://www.w3.org/2002/07/owl#TransitiveProperty")]
+    rules = [_class_rule(box, c, class_down, domains, ranges) for c in sorted(classes, key=str)]
+    rules += [_property_rule(box, p, prop_down, class_down) for p in sorted(props, key=str)]
+    return [rule for rule in rules if rule is not None]
+
+
+def strata(rules: list[Rule]) -> list[list[Rule]]:
+    """Strongly connected components of the read graph, each after every component it reads (Tarjan)."""
+    by_key = {rule.key: rule for rule in rules}
+    reads = {rule.key: sorted((k for k in rule.reads if k in by_key), key=str) for rule in rules}
+    index, low, on_stack, stack, out, counter = {}, {}, set(), [], [], [0]
+    for root in by_key:
+        if root in index:
+            continue
+        work = [(root, iter(reads[root]))]
+        index[root] = low[root] = counter[0]
+        counter[0] += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter[0]
+                    counter[0] += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(reads[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    key = stack.pop()
+                    on_stack.discard(key)
+                    component.append(by_key[key])
+                    if key == node:
+                        break
+                out.append(component)
+    return out
