@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from kg.reasoning.common import ReasoningError, ReasoningReport
 from kg.reasoning.consistency import violations
 from kg.reasoning.rules import Rule, compile_rules, strata
-from kg.reasoning.tbox import BUILT_IN, RDF, TBox, read_tbox, sparql_term
+from kg.reasoning.tbox import RDF, TBox, read_tbox, sparql_term
 
 __all__ = ["infer_in_store"]
 
@@ -35,10 +35,10 @@ def infer_in_store(store: ox.Store, *, ontology: ox.NamedNode, asserted: list[ox
         raise ValueError(f"the inferred graph {target} is also an asserted graph")
     store.update(f"DROP SILENT GRAPH {target}")
     box = read_tbox(store, graphs)
-    using = " ".join(f"USING {g}" for g in [*graphs, target])
+    using = " ".join([*(f"USING {g}" for g in [*graphs, target]), *(f"USING NAMED {g}" for g in graphs)])
     store.extend(ox.Quad(s, p, o, target) for s, p, o in box.inferences())
     for component in strata(compile_rules(box)):
-        _fixpoint(store, component, target, using)
+        _fixpoint(store, component, target, using, graphs)
     messages = violations(store, box, [*graphs, target])
     if messages:
         store.update(f"DROP SILENT GRAPH {target}")
@@ -52,30 +52,37 @@ def _count(store: ox.Store, rule: Rule, target: ox.NamedNode) -> int:
     return int(next(iter(store.query(rule.count(target))))[0].value)
 
 
-def _fixpoint(store: ox.Store, component: list[Rule], target: ox.NamedNode, using: str) -> None:
-    """Run a component's rules until none adds a triple, re-firing only rules whose inputs grew."""
+def _fixpoint(store: ox.Store, component: list[Rule], target: ox.NamedNode, using: str, graphs: list) -> None:
+    """Run a component's rules until none adds a triple; a rule re-fires only the bodies whose inputs grew since it last fired."""
+    asserted = {rule.key: graphs if store.query(rule.ask(), default_graph=graphs) else None for rule in component}
     if len(component) == 1 and component[0].key not in component[0].reads:
-        store.update(component[0].update(target, using))  # reads only finished keys: once is enough
+        rule = component[0]  # reads only finished keys: once is enough
+        store.update(rule.update(target, using, asserted=asserted[rule.key]))
         return
-    changed = None
-    while changed != set():
-        grew = set()
+    version = {rule.key: 0 for rule in component}
+    seen: dict = {}
+    fired = True
+    while fired:
+        fired = False
         for rule in component:
-            if changed is None or rule.reads & changed:
-                before = _count(store, rule, target)
-                store.update(rule.update(target, using))
-                if _count(store, rule, target) != before:
-                    grew.add(rule.key)
-        changed = grew
+            inner = [key for key in rule.reads if key in version]
+            changed = None
+            if rule.key in seen:
+                changed = {key for key in inner if version[key] > seen[rule.key][key]}
+                if not changed:
+                    continue
+            seen[rule.key] = {key: version[key] for key in inner}
+            before = _count(store, rule, target)
+            store.update(rule.update(target, using, changed=changed, asserted=asserted[rule.key]))
+            fired = True
+            if _count(store, rule, target) != before:
+                version[rule.key] += 1
 
 
 def _drop_trivial(store: ox.Store, box: TBox, target: ox.NamedNode) -> None:
-    """Remove what ``reference.is_trivial`` filters: symmetric self-pairs, statements about the built-in vocabularies."""
+    """Remove what ``reference.is_trivial`` filters and the rules derive: a symmetric property's self-pairs."""
     for prop in sorted(box.symmetric, key=str):
         store.update(f"DELETE WHERE {{ GRAPH {target} {{ ?x {sparql_term(prop)} ?x }} }}")
-    built_in = " || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in BUILT_IN)
-    store.update(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
-                 f"FILTER(isIRI(?s) && ({built_in})) }}")
 
 
 def _kinds(store: ox.Store, target: ox.NamedNode) -> Counter:

@@ -14,9 +14,14 @@ other rule runs exactly once, after the keys it reads are complete.
 
 OWL 2 RL rules covered: cax-sco, cax-eqc1/2, prp-spo1, prp-eqp1/2, prp-inv1/2, prp-symp, prp-trp,
 prp-spo2, prp-dom, prp-rng, cls-svf1/2, cls-hv1/2, cls-int1/2, cls-uni; the schema rules are in
-``tbox.py``, the inconsistency rules in ``consistency.py``. Unlike owlrl, no triple with a
-literal subject is derived (owlrl derives and then discards them), so a property chain that would
-pass *through* such a triple is not followed.
+``tbox.py``, the inconsistency rules in ``consistency.py``.
+
+Two kinds of triple that owlrl derives and then drops from its output (``reference.is_trivial``)
+are never derived here: those with a literal subject, and those about the OWL, RDF, RDFS and XSD
+vocabularies themselves (dropping them afterwards would cost a scan of the whole inferred graph).
+The outputs differ only if an inverse, symmetric or chained property passes *through* such a
+triple, that is, if the data used a literal or a built-in term as an individual of an object
+property; neither happens in data that conforms to the shapes.
 """
 
 from __future__ import annotations
@@ -27,9 +32,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.reasoning.common import UnsupportedOntology
-from kg.reasoning.tbox import RESOURCE, THING, TBox, sparql_term
+from kg.reasoning.tbox import BUILT_IN, RESOURCE, THING, TBox, sparql_term
 
 __all__ = ["Rule", "compile_rules", "strata"]
+
+
+#: What ``reference.is_trivial`` drops: statements about the OWL, RDF, RDFS and XSD vocabularies.
+_NOT_BUILT_IN = "FILTER(!isIRI(?s) || !(%s))" % " || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in BUILT_IN)
 
 
 @dataclass(frozen=True)
@@ -37,20 +46,36 @@ class Rule:
     """How to derive one key: ``("type", class)`` or ``("property", property)``."""
 
     key: tuple
-    bodies: tuple
-    reads: frozenset
+    bodies: tuple  # (SPARQL group pattern binding ?s, and ?o for a property; the keys it reads)
+
+    @property
+    def reads(self) -> frozenset:
+        return frozenset(k for _, reads in self.bodies for k in reads)
 
     @property
     def head(self) -> str:
         kind, term = self.key
         return f"?s a {sparql_term(term)}" if kind == "type" else f"?s {sparql_term(term)} ?o"
 
-    def update(self, target: ox.NamedNode, using: str) -> str:
-        """``INSERT`` into ``target`` what the bodies find and the dataset does not hold yet."""
+    def update(self, target: ox.NamedNode, using: str, *, changed: set | None = None, asserted: list | None = None) -> str:
+        """``INSERT`` into ``target`` what the bodies find (``target`` holds each triple once anyway).
+
+        With ``changed``, only the bodies that read one of those keys (semi-naive re-firing).
+        With ``asserted`` (the graphs, when they hold triples of this key), what they hold is
+        left out, so that no asserted triple is copied into the inferred graph. Nothing else is
+        checked first: on Oxigraph, checking a triple costs as much as inserting it again.
+        """
         variables = "?s" if self.key[0] == "type" else "?s ?o"
-        union = " UNION ".join("{ %s }" % body for body in self.bodies)
+        bodies = [text for text, reads in self.bodies if changed is None or reads & changed]
+        union = " UNION ".join("{ %s }" % body for body in bodies)
+        minus = ""
+        if asserted:
+            minus = "MINUS { GRAPH ?g { %s } VALUES ?g { %s } }" % (self.head, " ".join(str(g) for g in asserted))
         return (f"INSERT {{ GRAPH {target} {{ {self.head} }} }} {using} WHERE {{ "
-                f"{{ SELECT DISTINCT {variables} {{ {union} }} }} FILTER NOT EXISTS {{ {self.head} }} }}")
+                f"{{ SELECT DISTINCT {variables} {{ {union} }} }} {_NOT_BUILT_IN} {minus} }}")
+
+    def ask(self) -> str:
+        return f"ASK {{ {self.head} }}"
 
     def count(self, target: ox.NamedNode) -> str:
         return f"SELECT (COUNT(*) AS ?n) {{ GRAPH {target} {{ {self.head} }} }}"
@@ -66,74 +91,66 @@ def _property(term) -> str:
     return sparql_term(term)
 
 
+def _rule(key: tuple, bodies: list) -> Rule | None:
+    return Rule(key, tuple((text, frozenset(reads)) for text, reads in bodies)) if bodies else None
+
+
 def _class_rule(box: TBox, cls, down: dict, domains: dict, ranges: dict) -> Rule | None:
     """cax-sco/eqc from direct named subclasses; through anonymous classes to their restrictions."""
-    bodies, reads, seen, todo = [], set(), {cls}, [cls]
+    bodies, seen, todo = [], {cls}, [cls]
     while todo:
         node = todo.pop()
         if node in box.some_values:  # cls-svf1/2
             prop, filler = box.some_values[node]
-            reads.add(("property", prop))
             if filler == THING:
-                bodies.append(f"?s {_property(prop)} []")
+                bodies.append((f"?s {_property(prop)} []", {("property", prop)}))
             elif _named(filler):
-                bodies.append(f"?s {_property(prop)} ?y . ?y a {sparql_term(filler)}")
-                reads.add(("type", filler))
+                bodies.append((f"?s {_property(prop)} ?y . ?y a {sparql_term(filler)}", {("property", prop), ("type", filler)}))
             else:
                 raise UnsupportedOntology(f"someValuesFrom an anonymous class ({node}): reason with owlrl instead")
         if node in box.has_value:  # cls-hv1
             prop, value = box.has_value[node]
-            bodies.append(f"?s {_property(prop)} {sparql_term(value)}")
-            reads.add(("property", prop))
+            bodies.append((f"?s {_property(prop)} {sparql_term(value)}", {("property", prop)}))
         if node in box.intersections:  # cls-int1
             members = box.intersections[node]
             if not all(_named(m) for m in members):
                 raise UnsupportedOntology(f"intersection of anonymous classes ({node}): reason with owlrl instead")
-            bodies.append(" . ".join(f"?s a {sparql_term(m)}" for m in members))
-            reads.update(("type", m) for m in members)
+            bodies.append((" . ".join(f"?s a {sparql_term(m)}" for m in members), {("type", m) for m in members}))
         for prop in domains.get(node, ()):  # prp-dom
-            bodies.append(f"?s {_property(prop)} []")
-            reads.add(("property", prop))
+            bodies.append((f"?s {_property(prop)} []", {("property", prop)}))
         for prop in ranges.get(node, ()):  # prp-rng
-            bodies.append(f"[] {_property(prop)} ?s FILTER(!isLiteral(?s))")
-            reads.add(("property", prop))
+            bodies.append((f"[] {_property(prop)} ?s FILTER(!isLiteral(?s))", {("property", prop)}))
         for child in down.get(node, ()):
             if child in seen:
                 continue
             seen.add(child)
             if _named(child):
-                bodies.append(f"?s a {sparql_term(child)}")
-                reads.add(("type", child))
+                bodies.append((f"?s a {sparql_term(child)}", {("type", child)}))
             else:
                 todo.append(child)
-    return Rule(("type", cls), tuple(bodies), frozenset(reads)) if bodies else None
+    return _rule(("type", cls), bodies)
 
 
 def _property_rule(box: TBox, prop, down: dict, class_down: dict) -> Rule | None:
     """prp-spo1/eqp from direct subproperties, plus inverses, symmetry, transitivity, chains, cls-hv2."""
-    bodies, reads, p = [], set(), _property(prop)
+    bodies, p = [], _property(prop)
     for child in down.get(prop, ()):
-        bodies.append(f"?s {_property(child)} ?o")
-        reads.add(("property", child))
+        bodies.append((f"?s {_property(child)} ?o", {("property", child)}))
     for a, b in box.inverses:
         for this, other in ((a, b), (b, a)):
             if this == prop:
-                bodies.append(f"?o {_property(other)} ?s")
-                reads.add(("property", other))
+                bodies.append((f"?o {_property(other)} ?s", {("property", other)}))
     if prop in box.symmetric:
-        bodies.append(f"?o {p} ?s")
-        reads.add(("property", prop))
+        bodies.append((f"?o {p} ?s", {("property", prop)}))
     if prop in box.kinds[ox.NamedNode("http://www.w3.org/2002/07/owl#TransitiveProperty")]:
-        bodies.append(f"?s {p} ?m . ?m {p} ?o")
-        reads.add(("property", prop))
+        bodies.append((f"?s {p} ?m . ?m {p} ?o", {("property", prop)}))
     for head, steps in box.chains:
         if head != prop:
             continue
         names = ["?s"] + [f"?v{i}" for i in range(1, len(steps))] + ["?o"]
-        bodies.append(" . ".join(f"{names[i + 1]} {_property(step)} {names[i]}" if inverted
-                                 else f"{names[i]} {_property(step)} {names[i + 1]}"
-                                 for i, (step, inverted) in enumerate(steps)))
-        reads.update(("property", step) for step, _ in steps)
+        bodies.append((" . ".join(f"{names[i + 1]} {_property(step)} {names[i]}" if inverted
+                                  else f"{names[i]} {_property(step)} {names[i + 1]}"
+                                  for i, (step, inverted) in enumerate(steps)), {("property", step) for step, _ in steps}))
     for restriction, (on, value) in box.has_value.items():  # cls-hv2: members of the restriction get the value
         if on != prop:
             continue
@@ -141,14 +158,13 @@ def _property_rule(box: TBox, prop, down: dict, class_down: dict) -> Rule | None
         while todo:
             node = todo.pop()
             if _named(node):
-                bodies.append(f"?s a {sparql_term(node)} BIND({sparql_term(value)} AS ?o)")
-                reads.add(("type", node))
+                bodies.append((f"?s a {sparql_term(node)} BIND({sparql_term(value)} AS ?o)", {("type", node)}))
                 continue
             for child in class_down.get(node, ()):
                 if child not in seen:
                     seen.add(child)
                     todo.append(child)
-    return Rule(("property", prop), tuple(bodies), frozenset(reads)) if bodies else None
+    return _rule(("property", prop), bodies)
 
 
 def compile_rules(box: TBox) -> list[Rule]:
