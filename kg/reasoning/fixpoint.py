@@ -16,8 +16,8 @@ import pyoxigraph as ox
 
 from kg.reasoning.common import ReasoningError, ReasoningReport
 from kg.reasoning.consistency import violations
-from kg.reasoning.rules import Rule, compile_rules, strata
-from kg.reasoning.tbox import RDF, TBox, read_tbox, sparql_term
+from kg.reasoning.rules import Rule, compile_rules, prune, strata
+from kg.reasoning.tbox import BUILT_IN, RDF, TBox, read_tbox, sparql_term
 
 __all__ = ["infer_in_store"]
 
@@ -37,13 +37,15 @@ def infer_in_store(store: ox.Store, *, ontology: ox.NamedNode, asserted: list[ox
     box = read_tbox(store, graphs)
     using = " ".join([*(f"USING {g}" for g in [*graphs, target]), *(f"USING NAMED {g}" for g in graphs)])
     store.extend(ox.Quad(s, p, o, target) for s, p, o in box.inferences())
-    for component in strata(compile_rules(box)):
-        _fixpoint(store, component, target, using, graphs)
+    rules = compile_rules(box)
+    asserted_keys = {rule.key for rule in rules if store.query(rule.ask(), default_graph=graphs)}
+    for component in strata(prune(rules, asserted_keys)):
+        _fixpoint(store, component, target, using, graphs, asserted_keys)
     messages = violations(store, box, [*graphs, target])
     if messages:
         store.update(f"DROP SILENT GRAPH {target}")
         raise ReasoningError(messages)
-    _drop_trivial(store, box, target)
+    _drop_trivial(store, box, target, ontology)
     kinds = _kinds(store, target)
     return ReasoningReport(inferred=sum(kinds.values()), seconds=time.perf_counter() - started, cached=False, kinds=kinds)
 
@@ -52,9 +54,10 @@ def _count(store: ox.Store, rule: Rule, target: ox.NamedNode) -> int:
     return int(next(iter(store.query(rule.count(target))))[0].value)
 
 
-def _fixpoint(store: ox.Store, component: list[Rule], target: ox.NamedNode, using: str, graphs: list) -> None:
+def _fixpoint(store: ox.Store, component: list[Rule], target: ox.NamedNode, using: str, graphs: list,
+              asserted_keys: set) -> None:
     """Run a component's rules until none adds a triple; a rule re-fires only the bodies whose inputs grew since it last fired."""
-    asserted = {rule.key: graphs if store.query(rule.ask(), default_graph=graphs) else None for rule in component}
+    asserted = {rule.key: graphs if rule.key in asserted_keys else None for rule in component}
     if len(component) == 1 and component[0].key not in component[0].reads:
         rule = component[0]  # reads only finished keys: once is enough
         store.update(rule.update(target, using, asserted=asserted[rule.key]))
@@ -79,10 +82,21 @@ def _fixpoint(store: ox.Store, component: list[Rule], target: ox.NamedNode, usin
                 version[rule.key] += 1
 
 
-def _drop_trivial(store: ox.Store, box: TBox, target: ox.NamedNode) -> None:
-    """Remove what ``reference.is_trivial`` filters and the rules derive: a symmetric property's self-pairs."""
+def _drop_trivial(store: ox.Store, box: TBox, target: ox.NamedNode, ontology: ox.NamedNode) -> None:
+    """Remove what ``reference.is_trivial`` filters and the rules derive.
+
+    That is a symmetric property's self-pairs, and statements about terms of the OWL, RDF, RDFS
+    and XSD vocabularies. Those terms are looked for in the ontology graph, where they occur;
+    finding them in the data would cost a scan of all of it, testing the text of every IRI (and
+    the data's shapes use none of them as an individual).
+    """
+    built_in = " || ".join(f'STRSTARTS(STR(?t), "{ns}")' for ns in BUILT_IN)
+    terms = [row[0] for row in store.query(f"SELECT DISTINCT ?t {{ {{ ?t ?p ?o }} UNION {{ ?s ?p ?t }} "
+                                           f"FILTER(isIRI(?t) && ({built_in})) }}", default_graph=[ontology])]
     for prop in sorted(box.symmetric, key=str):
         store.update(f"DELETE WHERE {{ GRAPH {target} {{ ?x {sparql_term(prop)} ?x }} }}")
+    for term in terms:
+        store.update(f"DELETE WHERE {{ GRAPH {target} {{ {sparql_term(term)} ?p ?o }} }}")
 
 
 def _kinds(store: ox.Store, target: ox.NamedNode) -> Counter:

@@ -16,12 +16,10 @@ OWL 2 RL rules covered: cax-sco, cax-eqc1/2, prp-spo1, prp-eqp1/2, prp-inv1/2, p
 prp-spo2, prp-dom, prp-rng, cls-svf1/2, cls-hv1/2, cls-int1/2, cls-uni; the schema rules are in
 ``tbox.py``, the inconsistency rules in ``consistency.py``.
 
-Two kinds of triple that owlrl derives and then drops from its output (``reference.is_trivial``)
-are never derived here: those with a literal subject, and those about the OWL, RDF, RDFS and XSD
-vocabularies themselves (dropping them afterwards would cost a scan of the whole inferred graph).
-The outputs differ only if an inverse, symmetric or chained property passes *through* such a
-triple, that is, if the data used a literal or a built-in term as an individual of an object
-property; neither happens in data that conforms to the shapes.
+Triples with a literal subject, which owlrl derives and then drops from its output
+(``reference.is_trivial``), are never derived here (a template cannot hold them). The outputs
+differ only if a chain passes *through* such a triple, that is, if the data used a literal where
+the shapes require an individual.
 """
 
 from __future__ import annotations
@@ -32,13 +30,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.reasoning.common import UnsupportedOntology
-from kg.reasoning.tbox import BUILT_IN, RESOURCE, THING, TBox, sparql_term
+from kg.reasoning.tbox import RESOURCE, THING, TBox, sparql_term
 
-__all__ = ["Rule", "compile_rules", "strata"]
-
-
-#: What ``reference.is_trivial`` drops: statements about the OWL, RDF, RDFS and XSD vocabularies.
-_NOT_BUILT_IN = "FILTER(!isIRI(?s) || !(%s))" % " || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in BUILT_IN)
+__all__ = ["Rule", "compile_rules", "prune", "strata"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +66,7 @@ class Rule:
         if asserted:
             minus = "MINUS { GRAPH ?g { %s } VALUES ?g { %s } }" % (self.head, " ".join(str(g) for g in asserted))
         return (f"INSERT {{ GRAPH {target} {{ {self.head} }} }} {using} WHERE {{ "
-                f"{{ SELECT DISTINCT {variables} {{ {union} }} }} {_NOT_BUILT_IN} {minus} }}")
+                f"{{ SELECT DISTINCT {variables} {{ {union} }} }} {minus} }}")
 
     def ask(self) -> str:
         return f"ASK {{ {self.head} }}"
@@ -181,6 +175,30 @@ def compile_rules(box: TBox) -> list[Rule]:
     rules = [_class_rule(box, c, class_down, domains, ranges) for c in sorted(classes, key=str)]
     rules += [_property_rule(box, p, prop_down, class_down) for p in sorted(props, key=str)]
     return [rule for rule in rules if rule is not None]
+
+
+def prune(rules: list[Rule], asserted: set) -> list[Rule]:
+    """Drop the way back of a pure inverse: if ``q`` only mirrors ``p`` (and holds nothing asserted), ``p`` need not read ``q``.
+
+    ``p ← inverse(q)`` would only find ``p`` again, yet it makes ``p`` and ``q`` one recursive
+    component, evaluated twice over; without it each runs once.
+    """
+    mirrors = {}
+    for rule in rules:
+        if rule.key[0] == "property" and rule.key not in asserted and len(rule.bodies) == 1:
+            (text, reads), = rule.bodies
+            source = next(iter(reads))
+            if len(reads) == 1 and source != rule.key and text == f"?o {sparql_term(source[1])} ?s":
+                mirrors[source] = rule.key
+    out = []
+    for rule in rules:
+        mirror = mirrors.get(rule.key)
+        if mirror is not None and mirrors.get(mirror) != rule.key:  # two pure mirrors of each other: keep one way
+            back = f"?o {sparql_term(mirror[1])} ?s"
+            rule = Rule(rule.key, tuple(b for b in rule.bodies if b[0] != back or b[1] != frozenset({mirror})))
+        if rule.bodies:
+            out.append(rule)
+    return out
 
 
 def strata(rules: list[Rule]) -> list[list[Rule]]:
