@@ -58,11 +58,11 @@ def _fixpoint(store: ox.Store, component: list[Rule], target: ox.NamedNode, usin
               asserted_keys: set) -> None:
     """Run a component's rules until none adds a triple; a rule re-fires only the bodies whose inputs grew since it last fired."""
     asserted = {rule.key: graphs if rule.key in asserted_keys else None for rule in component}
-    if len(component) == 1 and component[0].key not in component[0].reads:
+    if len(component) == 1 and not set(component[0].keys) & component[0].reads:
         rule = component[0]  # reads only finished keys: once is enough
         store.update(rule.update(target, using, asserted=asserted[rule.key]))
         return
-    version = {rule.key: 0 for rule in component}
+    version = {key: 0 for rule in component for key in rule.keys}
     seen: dict = {}
     fired = True
     while fired:
@@ -79,7 +79,8 @@ def _fixpoint(store: ox.Store, component: list[Rule], target: ox.NamedNode, usin
             store.update(rule.update(target, using, changed=changed, asserted=asserted[rule.key]))
             fired = True
             if _count(store, rule, target) != before:
-                version[rule.key] += 1
+                for key in rule.keys:
+                    version[key] += 1
 
 
 def _drop_trivial(store: ox.Store, box: TBox, target: ox.NamedNode, ontology: ox.NamedNode) -> None:

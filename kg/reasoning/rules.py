@@ -24,6 +24,7 @@ the shapes require an individual.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -41,6 +42,11 @@ class Rule:
 
     key: tuple
     bodies: tuple  # (SPARQL group pattern binding ?s, and ?o for a property; the keys it reads)
+    mirror: ox.NamedNode | None = None  # an inverse (or, for a symmetric property, itself) written alongside
+
+    @property
+    def keys(self) -> tuple:
+        return (self.key,) + ((("property", self.mirror),) if self.mirror is not None else ())
 
     @property
     def reads(self) -> frozenset:
@@ -65,7 +71,8 @@ class Rule:
         minus = ""
         if asserted:
             minus = "MINUS { GRAPH ?g { %s } VALUES ?g { %s } }" % (self.head, " ".join(str(g) for g in asserted))
-        return (f"INSERT {{ GRAPH {target} {{ {self.head} }} }} {using} WHERE {{ "
+        template = self.head + (f" . ?o {sparql_term(self.mirror)} ?s" if self.mirror is not None else "")
+        return (f"INSERT {{ GRAPH {target} {{ {template} }} }} {using} WHERE {{ "
                 f"{{ SELECT DISTINCT {variables} {{ {union} }} }} {minus} }}")
 
     def ask(self) -> str:
@@ -198,13 +205,58 @@ def prune(rules: list[Rule], asserted: set) -> list[Rule]:
             rule = Rule(rule.key, tuple(b for b in rule.bodies if b[0] != back or b[1] != frozenset({mirror})))
         if rule.bodies:
             out.append(rule)
-    return out
+    return _merge_mirrors(out, asserted)
+
+
+def _swap(text: str) -> str:
+    return re.sub(r"\?([so])\b", lambda m: "?o" if m.group(1) == "s" else "?s", text)
+
+
+def _merge_mirrors(rules: list[Rule], asserted: set) -> list[Rule]:
+    """One rule, writing both directions, for a symmetric property or a pair of inverses.
+
+    Otherwise each direction must be re-derived from the other until nothing changes: a second
+    pass over every pair. Only for properties with nothing asserted (no triple to keep out of
+    the inferred graph, and none whose mirror image the rule would have to read back).
+    """
+    by_key = {rule.key: rule for rule in rules}
+
+    def back(rule: Rule, other: tuple) -> tuple:
+        return (f"?o {sparql_term(other[1])} ?s", frozenset({other}))
+
+    def plain(rule: Rule) -> bool:  # reads itself at most through the mirror body
+        return rule.key[0] == "property" and rule.key not in asserted and rule.mirror is None
+    merged, done = [], set()
+    for rule in rules:
+        if rule.key in done:
+            continue
+        if plain(rule) and back(rule, rule.key) in rule.bodies:  # symmetric
+            bodies = tuple(b for b in rule.bodies if b != back(rule, rule.key))
+            if all(rule.key not in reads for _, reads in bodies):
+                rule = Rule(rule.key, bodies, mirror=rule.key[1])
+        elif plain(rule):
+            for text, reads in rule.bodies:
+                other = by_key.get(next(iter(reads))) if len(reads) == 1 else None
+                if other is None or other.key == rule.key or other.key in done or not plain(other) \
+                        or (text, reads) != back(rule, other.key) or back(other, rule.key) not in other.bodies:
+                    continue
+                mine = tuple(b for b in rule.bodies if b != back(rule, other.key))
+                theirs = tuple((_swap(t), r) for t, r in other.bodies if (t, r) != back(other, rule.key))
+                if any(k in (rule.key, other.key) for _, r in mine + theirs for k in r):
+                    continue
+                rule = Rule(rule.key, mine + theirs, mirror=other.key[1])
+                done.add(other.key)
+                break
+        done.add(rule.key)
+        merged.append(rule)
+    return merged
 
 
 def strata(rules: list[Rule]) -> list[list[Rule]]:
     """Strongly connected components of the read graph, each after every component it reads (Tarjan)."""
+    writer = {key: rule.key for rule in rules for key in rule.keys}
     by_key = {rule.key: rule for rule in rules}
-    reads = {rule.key: sorted((k for k in rule.reads if k in by_key), key=str) for rule in rules}
+    reads = {rule.key: sorted({writer[k] for k in rule.reads if k in writer}, key=str) for rule in rules}
     index, low, on_stack, stack, out, counter = {}, {}, set(), [], [], [0]
     for root in by_key:
         if root in index:
