@@ -175,7 +175,8 @@ def compile_rules(box: TBox) -> list[Rule]:
     for pairs, table in ((box.domains, domains), (box.ranges, ranges)):
         for prop, cls in pairs:
             table[cls].append(prop)
-    classes = {n for n in set(class_down) | set(domains) | set(ranges) if _named(n)} - {THING, RESOURCE}
+    defined = set(class_down) | set(domains) | set(ranges) | set(box.intersections) | set(box.some_values) | set(box.has_value)
+    classes = {n for n in defined if _named(n)} - {THING, RESOURCE}
     props = set(prop_down) | {x for pair in box.inverses for x in pair} | box.symmetric | {h for h, _ in box.chains} \
         | {p for p, _ in box.has_value.values()} \
         | box.kinds[ox.NamedNode("http://www.w3.org/2002/07/owl#TransitiveProperty")]
