@@ -90,7 +90,8 @@ def execute(store, text: str, bindings: dict, max_rows: int):
 
     refused = refusal(text)
     if refused:
-        return _error(403, f"query: {refused[1]} (found the keyword {refused[0]})")
+        status = 400 if refused[0] in ("SERVICE", "FROM") else 403  # a refused query; an update is forbidden
+        return _error(status, f"query: {refused[1]} (found the keyword {refused[0]})")
     substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
     options = {"prefixes": {k: str(v) for k, v in PREFIXES.items()}, "use_default_graph_as_union": True}
     try:
