@@ -39,7 +39,8 @@ CSS = """body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:62rem;p
 a{color:#0645ad}code,pre,textarea{font:13px/1.4 ui-monospace,monospace}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-bottom:1px solid #ddd}th{width:14rem;font-weight:600}
 td table td,td table th{border:0;padding:.1rem .4rem}.iri{color:#666;font-size:13px;word-break:break-all}
-.inferred{color:#777;font-style:italic}nav{font-size:14px;margin-bottom:1rem}nav a{margin-right:1rem}
+.inferred{color:#777;font-style:italic}.src{font-size:12px;color:#555}.role{color:#555;font-size:13px}
+.mentions th{width:auto}details{margin-top:2rem}summary{cursor:pointer;font-weight:600}nav{font-size:14px;margin-bottom:1rem}nav a{margin-right:1rem}
 pre{background:#f6f6f6;padding:.6rem;overflow:auto}textarea{width:100%}h2{margin-top:2rem}"""
 
 
@@ -182,20 +183,15 @@ class EntityIndex:
         return jsonld.dumps(jsonld.compact(self.description(iri), self.context))
 
     # HTML --------------------------------------------------------------------------------
-    def _value(self, term, depth: int, subject) -> str:
-        if isinstance(term, BNode):
-            rows = sorted(self.out.get(term, ()), key=lambda po: (self.label(po[0]), str(po[1])))
-            cells = "".join(f"<tr><th>{self._link(p, depth)}</th><td>{self._value(o, depth, term)}</td></tr>"
-                            for p, o in rows)
-            return f"<table>{cells}</table>"
-        if isinstance(term, Literal):
-            text = esc(term)
-            if term.datatype and str(term.datatype).endswith("anyURI") and web_link(term):
-                text = f'<a href="{esc(web_link(term))}" rel="nofollow">{text}</a>'
-            return text + (f' <span class="iri">@{esc(term.language)}</span>' if term.language else "")
-        return self._link(term, depth)
+    def literal_html(self, term: Literal) -> str:
+        """A literal as text; an ``xsd:anyURI`` becomes a link only if it is an http(s) URL."""
+        text = esc(term)
+        if term.datatype and str(term.datatype).endswith("anyURI") and web_link(term):
+            text = f'<a href="{esc(web_link(term))}" rel="nofollow">{text}</a>'
+        return text + (f' <span class="iri">@{esc(term.language)}</span>' if term.language else "")
 
-    def _link(self, term, depth: int) -> str:
+    def link(self, term, depth: int) -> str:
+        """A term's label, linked to its page here, or out if it is an http(s) IRI; anything else is text."""
         target = href(term, depth)
         text = esc(self.label(term))
         if target:
@@ -205,27 +201,15 @@ class EntityIndex:
         return text
 
     def page(self, iri) -> str:
-        """The HTML page of one entity: facts, incoming links, sources, and its JSON-LD embedded."""
+        """The HTML page of one entity (see :mod:`kg.publishing.entry`), with its JSON-LD embedded."""
+        from kg.publishing.entry import entry_body
+
         depth = entity_path(iri).count("/")
-        facts = sorted(self.out.get(iri, ()), key=lambda po: (po[0] != RDF.type, self.label(po[0]).lower(),
-                                                              self.label(po[1]).lower(), str(po[1])))
-        rows = []
-        for p, o in facts:
-            mark = ' <span class="inferred">(inferred)</span>' if (iri, p, o) in self.inferred else ""
-            rows.append(f"<tr><th>{self._link(p, depth)}</th><td>{self._value(o, depth, iri)}{mark}</td></tr>")
-        incoming = sorted(self.incoming.get(iri, ()), key=lambda sp: (self.label(sp[1]).lower(), self.label(sp[0]).lower()))
-        refs = [f"<tr><th>{self._link(p, depth)} of</th><td>{self._link(s, depth)}"
-                f"{' <span class=inferred>(inferred)</span>' if (s, p, iri) in self.inferred else ''}</td></tr>"
-                for s, p in incoming if not isinstance(s, BNode)]
         name = entity_path(iri).rsplit("/", 1)[-1]
-        script = script_safe(self.jsonld(iri))
-        body = [f"<h1>{esc(self.label(iri))}</h1>", f'<p class="iri">{esc(iri)}</p>',
-                f'<p>This entity as <a href="{esc(quote(name))}.ttl">Turtle</a>, '
-                f'<a href="{esc(quote(name))}.jsonld">JSON-LD</a>, <a href="{esc(quote(name))}.nt">N-Triples</a>.</p>',
-                "<h2>Facts</h2>", f"<table>{''.join(rows)}</table>"]
-        if refs:
-            body += ["<h2>Referenced by</h2>", f"<table>{''.join(refs)}</table>"]
-        head = f'<script type="application/ld+json">\n{script}</script>\n'
+        body = entry_body(self, iri, depth)
+        body.insert(2, f'<p>This entity as <a href="{esc(quote(name))}.ttl">Turtle</a>, '
+                       f'<a href="{esc(quote(name))}.jsonld">JSON-LD</a>, <a href="{esc(quote(name))}.nt">N-Triples</a>.</p>')
+        head = f'<script type="application/ld+json">\n{script_safe(self.jsonld(iri))}</script>\n'
         return layout(self.label(iri), "\n".join(body), depth=depth, head=head)
 
     def index_page(self, *, counts: dict[str, int], dumps: list[tuple[str, str]], endpoint_note: str) -> str:
@@ -239,7 +223,7 @@ class EntityIndex:
         parts += ["</ul>", f"<p>{endpoint_note}</p>"]
         for kind, iris in self.entities().items():
             if iris:
-                items = "".join(f"<li>{self._link(i, 0)}</li>" for i in iris)
+                items = "".join(f"<li>{self.link(i, 0)}</li>" for i in iris)
                 parts.append(f"<h2>{esc(KINDS[kind])} ({len(iris)})</h2><ul>{items}</ul>")
         return layout("AI industry knowledge graph", "\n".join(parts), depth=0)
 
