@@ -23,8 +23,8 @@ from kg.publishing.server import Limits, make_server
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TRIVIAL = "ASK { <https://w3id.org/ai-industry/agent/anthropic> ?p ?o }"
-LIMITS = Limits(timeout=4.0, workers=3, per_client=1, threads=4, connections=24, header_timeout=2.0,
-                idle_timeout=3.0, max_body=65536, cache_entries=50)
+LIMITS = Limits(timeout=4.0, workers=3, per_client=1, threads=4, connections=24, connections_per_client=14,
+                header_timeout=2.0, idle_timeout=3.0, max_body=65536, cache_entries=50)
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +245,29 @@ def test_one_client_cannot_queue_without_limit(server):
         thread.join(LIMITS.timeout * 4)
     assert sorted(results) == [503, 503, 503]
     wait_until(lambda: server.app.pool.idle() >= LIMITS.workers, 60)
+
+
+def test_one_address_cannot_take_every_connection(server):
+    """Slowloris from one address: past its share the connections are refused; another client is served at once."""
+    socks, refused = [], 0
+    try:
+        for _ in range(LIMITS.connections):  # bounded: as many as the server has in all
+            sock = socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=5,
+                                            source_address=("127.0.0.6", 0))
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            socks.append(sock)
+        time.sleep(0.5)
+        for sock in socks:
+            sock.setblocking(False)
+            try:
+                if sock.recv(1024).startswith(b"HTTP/1.1 429"):
+                    refused += 1
+            except BlockingIOError:
+                pass
+        assert refused == LIMITS.connections - LIMITS.connections_per_client
+        started = time.monotonic()
+        assert request(server, "GET", "/agent/anthropic.ttl", source="127.0.0.7")[0] == 200
+        assert time.monotonic() - started < 2
+    finally:
+        for sock in socks:
+            sock.close()

@@ -45,11 +45,13 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
                         "(default: 1; two more may wait)")
     limits.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
     limits.add_argument("--connections", type=int, default=64, help="open connections (default: 64)")
+    limits.add_argument("--connections-per-client", type=int, default=16, help="open connections from one client "
+                        "address (default: 16; past that 429)")
 
 
 #: Upper bounds for the limits a user may set: beyond them a typo, not a wish.
 _BOUNDS = {"timeout": 3600, "max_rows": 1_000_000, "workers": 32, "per_client": 32, "threads": 64,
-           "connections": 1024}
+           "connections": 1024, "connections_per_client": 1024}
 
 
 @command("serve", help="read-only HTTP server: SPARQL 1.1 endpoint at /sparql, entity IRIs by content "
@@ -64,7 +66,8 @@ def serve(args: argparse.Namespace) -> int:
     if not 0 <= args.port < 65536:
         raise InputError(f"--port must be 0-65535, got {args.port}")
     limits = Limits(timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, per_client=args.per_client,
-                    threads=args.threads, connections=args.connections)
+                    threads=args.threads, connections=args.connections,
+                    connections_per_client=args.connections_per_client)
     try:
         run(open_graph(args), host=args.host, port=args.port, limits=limits, base_url=args.base_url)
     except OSError as error:

@@ -5,13 +5,14 @@ client likes and trusts ``Content-Length`` (``-1`` skipped the body limit). Wait
 well-kept pure-Python WSGI server, reads requests in one event loop and hands only complete ones
 to a fixed pool of threads, so a slow client costs a socket, not a thread; it refuses a
 ``Content-Length`` that is not digits (400) and bodies over the limit, chunked or not (413), and
-caps open connections. Added here: a deadline for receiving a request's headers and body
+caps open connections. Added here: a cap on connections per client address, and a deadline for receiving a request's headers and body
 (``header_timeout``), so that headers trickled a byte at a time (slowloris) are cut even though
 the connection is never idle; waitress's own ``channel_timeout`` closes idle keep-alive connections.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import types
@@ -36,11 +37,36 @@ def _maintenance(server, now: float, *, header_timeout: float, original) -> None
             channel.will_close = True
 
 
+def _channel_factory(server, channel_class, per_client: int):
+    """Waitress's channel class, refusing a client address that already holds ``per_client`` connections.
+
+    Without it one address could take every connection slot with trickled requests and make everyone
+    else wait in the listen queue until the header timeout frees them.
+    """
+
+    def make(srv, conn, addr, adj, map=None):  # noqa: A002 - waitress's signature
+        host = addr[0] if isinstance(addr, tuple) else addr
+        mine = sum(1 for channel in list(server.active_channels.values())
+                   if isinstance(channel.addr, tuple) and channel.addr[0] == host)
+        if mine >= per_client:
+            try:
+                conn.sendall(b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+                             b"Content-Length: 45\r\n\r\ntoo many connections from this address; wait\n")
+            except OSError:
+                pass
+            conn.close()
+            return None
+        return channel_class(srv, conn, addr, adj, map=map)
+
+    return make
+
+
 class HTTPServer:
     """A waitress server on ``host:port`` for the WSGI ``app``; ``serve_forever``/``shutdown`` as in http.server."""
 
     def __init__(self, app, *, host: str, port: int, threads: int, connections: int, max_body: int,
-                 max_header: int, header_timeout: float, idle_timeout: float, quiet: bool):
+                 max_header: int, header_timeout: float, idle_timeout: float, quiet: bool,
+                 connections_per_client: int = 16):
         self.app = app
         self._server = create_server(
             app, host=host, port=port, threads=threads, connection_limit=connections,
@@ -50,8 +76,11 @@ class HTTPServer:
         self._server.maintenance = types.MethodType(
             lambda server, now: _maintenance(server, now, header_timeout=header_timeout,
                                              original=type(server).maintenance.__get__(server)), self._server)
+        self._server.channel_class = _channel_factory(self._server, type(self._server).channel_class,
+                                                      connections_per_client)
         if quiet:
             self._server.log_info = lambda *args, **kwargs: None
+            logging.getLogger("waitress").setLevel(logging.ERROR)
         self.server_address = (self._server.effective_host, int(self._server.effective_port))
         self._stopped = threading.Event()
 

@@ -47,11 +47,12 @@ class Limits:
 
     def __init__(self, *, timeout: float = 10.0, max_rows: int = 10000, max_query: int = 20000,
                  max_body: int = 65536, workers: int = 3, per_client: int = 1, threads: int = 8,
-                 connections: int = 64, header_timeout: float = 10.0, idle_timeout: float = 15.0,
-                 cache_entries: int = 512):
+                 connections: int = 64, connections_per_client: int = 16, header_timeout: float = 10.0,
+                 idle_timeout: float = 15.0, cache_entries: int = 512):
         self.timeout, self.max_rows, self.max_query, self.max_body, self.workers = (
             timeout, max_rows, max_query, max_body, workers)
         self.per_client, self.threads, self.connections = per_client, threads, connections
+        self.connections_per_client = connections_per_client
         self.header_timeout, self.idle_timeout, self.cache_entries = header_timeout, idle_timeout, cache_entries
         for name, value in vars(self).items():
             if not value > 0:
@@ -316,7 +317,8 @@ def make_server(kg, *, host: str = "127.0.0.1", port: int = 8000, limits: Limits
 
     server = HTTPServer(wsgi, host=host, port=port, threads=limits.threads, connections=limits.connections,
                         max_body=limits.max_body, max_header=max(16384, 3 * limits.max_query + 4096),
-                        header_timeout=limits.header_timeout, idle_timeout=limits.idle_timeout, quiet=quiet)
+                        header_timeout=limits.header_timeout, idle_timeout=limits.idle_timeout, quiet=quiet,
+                        connections_per_client=limits.connections_per_client)
     if base_url is None:
         shown = server.server_address[0]
         shown = f"[{shown}]" if ":" in shown else shown
