@@ -262,3 +262,25 @@ def test_query_page_works_offline(endpoint):
     status, _, body = get(endpoint + "query")
     assert status == 200 and "<script" in body and "investments" in body
     assert "<script src" not in body and "<link" not in body and "@import" not in body, "nothing loaded from a CDN"
+
+
+def test_the_entity_example_of_the_query_page_works(endpoint):
+    """Issue 12: /query's `entity` example ended in 503; its parameter is not selected, and Oxigraph's
+    substitution refuses such a variable, so it is bound by a VALUES block inside the WHERE pattern."""
+    status, _, body = get(endpoint + "queries/entity?entity=ag:nvidia", accept="application/sparql-results+json")
+    assert status == 200, body
+    rows = json.loads(body)["results"]["bindings"]
+    expected = KnowledgeGraph().query("entity", {"entity": "ag:nvidia"})
+    assert len(rows) == len(expected.rows) > 10
+    assert {r["value"]["value"] for r in rows if "value" in r} == {str(r["value"]) for r in expected.rows if r["value"]}
+    status, _, body = get(endpoint + "queries/entity", accept="application/sparql-results+json")
+    assert status == 400 and "entity" in body, "the required parameter is asked for"
+
+
+def test_where_brace_finds_the_pattern_not_a_string_or_template():
+    from kg.publishing.sparql_guard import where_brace
+
+    for query in ['SELECT ?x WHERE { ?x ?p "WHERE {" }', "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }",
+                  "PREFIX a: <urn:WHERE> SELECT * { ?x ?p ?o }", "ASK { ?x ?p ?o }", "# WHERE {\nSELECT * WHERE {?x ?p ?o}"]:
+        at = where_brace(query)
+        assert query[at - 1] == "{" and query[at:].lstrip().startswith("?x"), query

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["refusal", "strip_lexical"]
+__all__ = ["refusal", "strip_lexical", "where_brace"]
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -43,22 +43,31 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(decode, text)
 
 
-def strip_lexical(text: str) -> str:
-    """The query with strings, IRIs and comments replaced by spaces, scanned left to right."""
+def strip_lexical(text: str, *, keep_positions: bool = False) -> str:
+    """The query with strings, IRIs and comments blanked out, scanned left to right.
+
+    Each is replaced by one space, or with ``keep_positions`` by as many spaces as it had characters
+    (newlines kept), so that an offset in the result is the same offset in ``text``.
+    """
     out, i, n = [], 0, len(text)
+
+    def blank(start: int, end: int) -> None:
+        out.append("".join(c if c == "\n" else " " for c in text[start:end]) if keep_positions else " ")
+
     while i < n:
         char = text[i]
         if char == "#":
             end = text.find("\n", i)
-            i = n if end < 0 else end
-            out.append(" ")
+            end = n if end < 0 else end
+            blank(i, end)
+            i = end
             continue
         if char in "'\"":
             for pattern in _STRINGS:
                 match = pattern.match(text, i)
                 if match:
+                    blank(i, match.end())
                     i = match.end()
-                    out.append(" ")
                     break
             else:  # an unterminated string: the engine will reject it; keep scanning the rest
                 out.append(char)
@@ -67,12 +76,21 @@ def strip_lexical(text: str) -> str:
         if char == "<":
             match = _IRIREF.match(text, i)
             if match:
+                blank(i, match.end())
                 i = match.end()
-                out.append(" ")
                 continue
         out.append(char)
         i += 1
     return "".join(out)
+
+
+def where_brace(text: str) -> int | None:
+    """The offset just after the ``{`` that opens the query's WHERE pattern (for an inline VALUES), or None."""
+    code = strip_lexical(text, keep_positions=True)
+    match = re.search(r"(?<![\w:?$@\-])WHERE\s*\{", code, re.I)
+    if match is None and re.match(r"\s*(?:(?:PREFIX|BASE)\b[^{]*?)*\s*(?:SELECT|ASK)\b", code, re.I):
+        match = re.search(r"\{", code)  # SELECT … { } and ASK { } may leave WHERE out
+    return match.end() if match else None
 
 
 def refusal(text: str) -> tuple[str, str] | None:

@@ -85,7 +85,7 @@ def execute(store, text: str, bindings: dict, max_rows: int):
     import pyoxigraph as ox
 
     from kg.namespaces import PREFIXES
-    from kg.publishing.sparql_guard import refusal
+    from kg.publishing.sparql_guard import refusal, where_brace
     from kg.store.terms import to_oxigraph
 
     refused = refusal(text)
@@ -100,13 +100,15 @@ def execute(store, text: str, bindings: dict, max_rows: int):
         except RuntimeError as error:
             if "projection" not in str(error) or not substitutions:
                 raise
-            # Oxigraph substitutes only projected variables; bind the others with a trailing VALUES
-            # clause (SPARQL 1.1 §18.2.4.3: joined with the WHERE pattern), terms written by Oxigraph.
-            if any(isinstance(t, ox.BlankNode) for t in substitutions.values()):
-                return _error(400, "query: a blank node cannot be bound to a variable that is not selected")
+            # Oxigraph substitutes only selected variables; bind the others with a VALUES block at the
+            # start of the WHERE pattern (joined with it, before any grouping, as rdflib's initBindings
+            # do; a trailing VALUES would join after GROUP BY), the terms written by Oxigraph.
+            at = where_brace(text)
+            if at is None or any(isinstance(t, ox.BlankNode) for t in substitutions.values()):
+                return _error(400, "query: cannot bind a variable that the query does not select here")
             names = " ".join(str(v) for v in substitutions)
             values = " ".join(str(t) for t in substitutions.values())
-            result = store.query(f"{text}\nVALUES ({names}) {{ ({values}) }}", **options)
+            result = store.query(f"{text[:at]} VALUES ({names}) {{ ({values}) }} {text[at:]}", **options)
     except SyntaxError as error:
         return _error(400, f"query: SPARQL syntax {error}")
     if isinstance(result, ox.QueryBoolean):
