@@ -5,9 +5,9 @@ client likes and trusts ``Content-Length`` (``-1`` skipped the body limit). Wait
 well-kept pure-Python WSGI server, reads requests in one event loop and hands only complete ones
 to a fixed pool of threads, so a slow client costs a socket, not a thread; it refuses a
 ``Content-Length`` that is not digits (400) and bodies over the limit, chunked or not (413), and
-caps open connections. Added here: a cap on connections per client address, and a deadline for receiving a request's headers and body
-(``header_timeout``), so that headers trickled a byte at a time (slowloris) are cut even though
-the connection is never idle; waitress's own ``channel_timeout`` closes idle keep-alive connections.
+caps open connections. Added here: a cap on connections per client address, and a deadline for
+receiving a request's headers and body (``header_timeout``), so that headers trickled a byte at a
+time (slowloris) are cut even though the connection is never idle; waitress's own ``channel_timeout`` closes idle keep-alive connections.
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ inspect, so the check is lexical: the text is scanned as the SPARQL grammar toke
 remaining keyword that makes a query reach outside the loaded data or change it is refused:
 ``SERVICE``, ``FROM`` / ``FROM NAMED``, ``LOAD`` and the other update operations. A keyword is a
 whole word not glued to a prefixed name, a variable or a language tag (``ai:from``, ``?service``,
-``service:x`` pass; ``ex:a.from`` is refused, a false alarm accepted). ``\\u`` escapes are decoded first, as SPARQL 1.1 §19.2 allows a parser to do,
-so that ``\\u0053ERVICE`` cannot slip past. A false positive costs an error message; a false
-negative would cost a request to anywhere, so the scan errs on the side of refusing.
+``service:x`` pass; ``ex:a.from`` is refused, a false alarm accepted). ``\\u`` escapes are
+decoded first, as SPARQL 1.1 §19.2 allows a parser to do, so that ``\\u0053ERVICE`` cannot slip
+past (pyoxigraph 0.5 does not decode them, but another engine might). A false positive costs an
+error message; a false negative would cost a request to anywhere, so the scan errs on the side of
+refusing.
 """
 
 from __future__ import annotations
