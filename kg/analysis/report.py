@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,8 +126,15 @@ def build_report(graph, *, out_dir: Path) -> Report:
     return report
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the data as inert Markdown: no raw HTML (``<``, ``>``, ``&`` as entities), no emphasis,
+    links or table breaks (punctuation backslash-escaped), no control characters, one line."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in str(text))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def to_markdown(report: Report) -> str:

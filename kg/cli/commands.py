@@ -70,6 +70,11 @@ def _query_args(parser: argparse.ArgumentParser, *, stored: bool) -> None:
                         help="output format (default: table on a terminal, csv otherwise" +
                              ("; turtle for graph results)" if not stored else ")"))
     parser.add_argument("--no-reasoning", action="store_true", help="leave inferred triples out")
+    if not stored:  # the server's limits (kg.publishing.limited): the query runs in a process that is killed
+        parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
+                            help="stop the query after SECONDS (default: 10, as kg serve; 0: no limit)")
+        parser.add_argument("--max-rows", metavar="N", type=int, default=10000,
+                            help="refuse a result of more than N rows or triples (default: 10000, as kg serve)")
 
 
 def _emit(result, fmt: str | None, graph) -> int:
@@ -102,8 +107,14 @@ def sparql(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"{args.file}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     params = parse_params(args.param)
+    if args.timeout < 0 or args.max_rows <= 0:
+        raise InputError("--timeout must be 0 (no limit) or more, --max-rows positive")
+    from kg.publishing.limited import limited_query
+
     graph = open_graph(args)
-    return _emit(graph.sparql(text, params, reasoning=not args.no_reasoning, source=source), args.format, graph)
+    result = limited_query(graph, text, params, reasoning=not args.no_reasoning, timeout=args.timeout,
+                           max_rows=args.max_rows, source=source)
+    return _emit(result, args.format, graph)
 
 
 def _reason_args(parser: argparse.ArgumentParser) -> None:

@@ -34,7 +34,11 @@ SHORTCUTS = {AI.investsIn: "invests in", AI.buysComputeFrom: "buys compute from"
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", metavar="FILE", nargs="+", type=Path, help="submission files (.ttl, .nt, .jsonld, .rdf)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
-    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--strict", action="store_true",
+                        help="the strict reading of SHACL: any result fails, sh:Warning and sh:Info too. Without it "
+                             "the data conforms when no shape reports an sh:Violation (warnings and infos are printed "
+                             "but pass); standard SHACL tools read 'conforms' strictly and say the curated data does "
+                             "not conform because of its sh:Info notes")
     parser.add_argument("--input-format", choices=("turtle", "nt", "json-ld", "xml"),
                         help="the files' RDF format (default: from the extension)")
     parser.add_argument("--max-bytes", type=int, default=Limits.max_bytes, help=argparse.SUPPRESS)

@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 
 from kg.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 
-__all__ = ["BASE", "DATASET", "Dump", "MEDIA_TYPES", "describe", "to_turtle"]
+__all__ = ["BASE", "DATASET", "Dump", "MEDIA_TYPES", "describe", "service_description", "to_turtle"]
 
 #: Where the published dataset lives; entity IRIs are below it (docs/DESIGN.md).
 BASE = "https://w3id.org/ai-industry/"
@@ -131,10 +131,16 @@ def describe(named_graphs: list[Graph], ontology: Graph, *, base: str = BASE, du
                 if name == INFERRED_GRAPH else "curated facts from data/" + str(name).rsplit("/", 1)[-1] + ".ttl")
         add((node, DCTERMS.description, Literal(f"Named graph <{name}>: {kind}.", lang="en")))
 
-    if endpoint:
+    if endpoint:  # DCAT 3: a data service is reached through a distribution, not from the dataset itself
         service = URIRef(endpoint)
+        access = part["sparql-endpoint"]
         add((ds, VOID.sparqlEndpoint, service))
-        add((ds, DCAT.accessService, service))
+        add((ds, DCAT.distribution, access))
+        add((access, RDF.type, DCAT.Distribution))
+        add((access, DCAT.accessURL, service))
+        add((access, DCAT.accessService, service))
+        add((access, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
+        add((access, DCAT.mediaType, URIRef(_IANA + "application/sparql-results+json")))
         add((service, RDF.type, DCAT.DataService))
         add((service, DCAT.endpointURL, service))
         add((service, DCAT.servesDataset, ds))
@@ -170,3 +176,40 @@ def to_turtle(description: Graph) -> str:
     for triple in sorted(description, key=lambda t: tuple(x.n3() for x in t)):
         ordered.add(triple)
     return ordered.serialize(format="longturtle")
+
+
+def service_description(graphs: list[Graph], endpoint: str) -> Graph:
+    """The SPARQL 1.1 Service Description of the endpoint: its dataset, every named graph with ``sd:name``."""
+    g = bind_prefixes(Graph())
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    service = URIRef(endpoint)
+    part = Namespace(endpoint + "#")
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
+                 "N-Triples", "JSON-LD", "RDF_XML"):
+        g.add((service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + name)))
+    dataset = part["dataset"]
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default = part["default-graph"]
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, DCTERMS.description, Literal("The union of all the named graphs.", lang="en")))
+    for graph in sorted(graphs, key=lambda x: str(x.identifier)):
+        slug = re.sub(r"[^A-Za-z0-9_.-]", "-", str(graph.identifier)[len(str(GRAPH)):])
+        node, content = part["named-" + slug], part["graph-" + slug]
+        g.add((dataset, SD.namedGraph, node))
+        g.add((node, RDF.type, SD.NamedGraph))
+        g.add((node, SD.name, graph.identifier))
+        g.add((node, SD.graph, content))
+        g.add((content, RDF.type, SD.Graph))
+        g.add((content, VOID.triples, Literal(len(graph))))
+    g.add((service, DCTERMS.description, Literal(
+        "Read-only SPARQL 1.1 Query endpoint; the default graph is the union of all named graphs "
+        "(ontology, data files, inferred). No updates, SERVICE, FROM or LOAD; time, size and per-client limits.",
+        lang="en")))
+    return g

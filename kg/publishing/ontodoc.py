@@ -98,9 +98,10 @@ def ontology_html(g: Graph) -> str:
                        key=lambda t: _label(g, t).lower())
         seen.update(terms)
         groups.append((anchor, heading, terms))
-    classes = set(groups[0][2])
-    individuals = sorted({s for s, o in g.subject_objects(RDF.type) if o in classes and s not in seen
-                          and isinstance(s, URIRef) and str(s).startswith(str(AI))}, key=lambda t: _label(g, t).lower())
+    # every other term the ontology defines gets a section too, whatever its type (ai:ChiefExecutiveOfficer
+    # is an org:Role): a link to ontology.html#Name must land somewhere
+    individuals = sorted({s for s in g.subjects(RDF.type, None) if s not in seen and isinstance(s, URIRef)
+                          and str(s).startswith(str(AI)) and _local(s)}, key=lambda t: _label(g, t).lower())
     groups.append(("individuals", "Concepts (named individuals)", individuals))
     toc = "".join(f'<li><a href="#{a}">{h}</a> ({len(t)}): ' + ", ".join(_ref(g, x) for x in t) + "</li>"
                   for a, h, t in groups)

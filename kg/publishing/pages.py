@@ -9,8 +9,11 @@ server and from ``kg serve``, which maps ``/agent/anthropic`` to the same page.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
+import re
 from collections import defaultdict
 from urllib.parse import quote
 
@@ -21,7 +24,7 @@ from kg.publishing import jsonld
 from kg.publishing.describe import BASE
 from kg.namespaces import SCHEMA, bind_prefixes
 
-__all__ = ["KINDS", "EntityIndex", "entity_path", "href", "layout", "esc"]
+__all__ = ["KINDS", "EntityIndex", "entity_path", "href", "layout", "esc", "csp", "web_link", "json_script"]
 
 #: Entity folders (the path after the base) and their headings, in index order.
 KINDS = {"agent": "Organizations and people", "product": "Products", "deal": "Deals and other facts",
@@ -36,7 +39,8 @@ CSS = """body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:62rem;p
 a{color:#0645ad}code,pre,textarea{font:13px/1.4 ui-monospace,monospace}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-bottom:1px solid #ddd}th{width:14rem;font-weight:600}
 td table td,td table th{border:0;padding:.1rem .4rem}.iri{color:#666;font-size:13px;word-break:break-all}
-.inferred{color:#777;font-style:italic}nav{font-size:14px;margin-bottom:1rem}nav a{margin-right:1rem}
+.inferred{color:#777;font-style:italic}.src{font-size:12px;color:#555}.role{color:#555;font-size:13px}
+.mentions th{width:auto}details{margin-top:2rem}summary{cursor:pointer;font-weight:600}nav{font-size:14px;margin-bottom:1rem}nav a{margin-right:1rem}
 pre{background:#f6f6f6;padding:.6rem;overflow:auto}textarea{width:100%}h2{margin-top:2rem}"""
 
 
@@ -68,14 +72,47 @@ def href(iri, depth: int) -> str | None:
     return f"{up}{quote(path)}.html"
 
 
+_INLINE = re.compile(r"<(script|style)([^>]*)>(.*?)</\1>", re.S)
+
+
+def csp(page: str, *, meta: bool = False) -> str:
+    """A Content-Security-Policy allowing only this page's own inline style and scripts (by hash).
+
+    Nothing else runs: no inline event handlers, no ``javascript:`` URLs, no script from elsewhere,
+    so a label that slipped through escaping still could not execute. ``meta`` leaves out what a
+    ``<meta>`` policy may not carry (the static site has no headers).
+    """
+    hashes = {"script": [], "style": []}
+    for tag, attrs, content in _INLINE.findall(page):
+        if tag == "script" and "json" in attrs:
+            continue  # a data block, never executed
+        digest = base64.b64encode(hashlib.sha256(content.encode("utf-8")).digest()).decode("ascii")
+        hashes[tag].append(f"'sha256-{digest}'")
+    scripts = " ".join(sorted(set(hashes["script"]))) or "'none'"
+    styles = " ".join(sorted(set(hashes["style"]))) or "'none'"
+    policy = (f"default-src 'none'; img-src 'self' data:; style-src {styles}; script-src {scripts}; "
+              f"connect-src 'self'; form-action 'self'; base-uri 'none'")
+    return policy if meta else policy + "; frame-ancestors 'none'"
+
+
+def web_link(url) -> str | None:
+    """``url`` if it may become a link (http or https, no spaces or controls), else None: shown as text."""
+    text = str(url)
+    if re.match(r"(?i)^https?://[^\s\x00-\x1f\x7f<>\"]+$", text):
+        return text
+    return None
+
+
 def layout(title: str, body: str, *, depth: int, head: str = "") -> str:
-    """A complete HTML page with the site's navigation; ``depth`` makes the links relative."""
+    """A complete HTML page with the site's navigation and its CSP; ``depth`` makes the links relative."""
     up = "../" * depth
     nav = (f'<nav><a href="{up}index.html">Index</a><a href="{up}ontology.html">Ontology</a>'
            f'<a href="{up}void.ttl">Dataset description</a><a href="{up}query.html">Query</a></nav>')
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{esc(title)}</title>\n'
+    rest = (f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{esc(title)}</title>\n'
             f"<style>{CSS}</style>\n{head}</head>\n<body>\n{nav}\n{body}\n</body>\n</html>\n")
+    policy = csp(rest, meta=True)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">\n{rest}')
 
 
 class EntityIndex:
@@ -105,6 +142,10 @@ class EntityIndex:
             if path and path != "ontology":
                 found[path.split("/")[0]].append(subject)
         return {k: sorted(v, key=lambda s: (self.label(s).lower(), str(s))) for k, v in found.items()}
+
+    def labels_json(self) -> dict[str, str]:
+        """IRI -> label for every labelled IRI (entities and ontology terms), for the query page."""
+        return {str(k): v for k, v in sorted(self.labels.items()) if isinstance(k, URIRef)}
 
     def label(self, term) -> str:
         if term in self.labels:
@@ -142,50 +183,33 @@ class EntityIndex:
         return jsonld.dumps(jsonld.compact(self.description(iri), self.context))
 
     # HTML --------------------------------------------------------------------------------
-    def _value(self, term, depth: int, subject) -> str:
-        if isinstance(term, BNode):
-            rows = sorted(self.out.get(term, ()), key=lambda po: (self.label(po[0]), str(po[1])))
-            cells = "".join(f"<tr><th>{self._link(p, depth)}</th><td>{self._value(o, depth, term)}</td></tr>"
-                            for p, o in rows)
-            return f"<table>{cells}</table>"
-        if isinstance(term, Literal):
-            text = esc(term)
-            if term.datatype and str(term.datatype).endswith("anyURI"):
-                text = f'<a href="{esc(term)}">{text}</a>'
-            return text + (f' <span class="iri">@{esc(term.language)}</span>' if term.language else "")
-        return self._link(term, depth)
+    def literal_html(self, term: Literal) -> str:
+        """A literal as text; an ``xsd:anyURI`` becomes a link only if it is an http(s) URL."""
+        text = esc(term)
+        if term.datatype and str(term.datatype).endswith("anyURI") and web_link(term):
+            text = f'<a href="{esc(web_link(term))}" rel="nofollow">{text}</a>'
+        return text + (f' <span class="iri">@{esc(term.language)}</span>' if term.language else "")
 
-    def _link(self, term, depth: int) -> str:
+    def link(self, term, depth: int) -> str:
+        """A term's label, linked to its page here, or out if it is an http(s) IRI; anything else is text."""
         target = href(term, depth)
         text = esc(self.label(term))
         if target:
             return f'<a href="{esc(target)}">{text}</a>'
-        if isinstance(term, URIRef) and str(term).startswith(("http://", "https://")):
-            return f'<a href="{esc(term)}" class="iri">{text}</a>'
+        if isinstance(term, URIRef) and web_link(term):
+            return f'<a href="{esc(web_link(term))}" class="iri" rel="nofollow">{text}</a>'
         return text
 
     def page(self, iri) -> str:
-        """The HTML page of one entity: facts, incoming links, sources, and its JSON-LD embedded."""
+        """The HTML page of one entity (see :mod:`kg.publishing.entry`), with its JSON-LD embedded."""
+        from kg.publishing.entry import entry_body
+
         depth = entity_path(iri).count("/")
-        facts = sorted(self.out.get(iri, ()), key=lambda po: (po[0] != RDF.type, self.label(po[0]).lower(),
-                                                              self.label(po[1]).lower(), str(po[1])))
-        rows = []
-        for p, o in facts:
-            mark = ' <span class="inferred">(inferred)</span>' if (iri, p, o) in self.inferred else ""
-            rows.append(f"<tr><th>{self._link(p, depth)}</th><td>{self._value(o, depth, iri)}{mark}</td></tr>")
-        incoming = sorted(self.incoming.get(iri, ()), key=lambda sp: (self.label(sp[1]).lower(), self.label(sp[0]).lower()))
-        refs = [f"<tr><th>{self._link(p, depth)} of</th><td>{self._link(s, depth)}"
-                f"{' <span class=inferred>(inferred)</span>' if (s, p, iri) in self.inferred else ''}</td></tr>"
-                for s, p in incoming if not isinstance(s, BNode)]
         name = entity_path(iri).rsplit("/", 1)[-1]
-        script = self.jsonld(iri).replace("</", "<\\/")
-        body = [f"<h1>{esc(self.label(iri))}</h1>", f'<p class="iri">{esc(iri)}</p>',
-                f'<p>This entity as <a href="{esc(quote(name))}.ttl">Turtle</a>, '
-                f'<a href="{esc(quote(name))}.jsonld">JSON-LD</a>, <a href="{esc(quote(name))}.nt">N-Triples</a>.</p>',
-                "<h2>Facts</h2>", f"<table>{''.join(rows)}</table>"]
-        if refs:
-            body += ["<h2>Referenced by</h2>", f"<table>{''.join(refs)}</table>"]
-        head = f'<script type="application/ld+json">\n{script}</script>\n'
+        body = entry_body(self, iri, depth)
+        body.insert(2, f'<p>This entity as <a href="{esc(quote(name))}.ttl">Turtle</a>, '
+                       f'<a href="{esc(quote(name))}.jsonld">JSON-LD</a>, <a href="{esc(quote(name))}.nt">N-Triples</a>.</p>')
+        head = f'<script type="application/ld+json">\n{script_safe(self.jsonld(iri))}</script>\n'
         return layout(self.label(iri), "\n".join(body), depth=depth, head=head)
 
     def index_page(self, *, counts: dict[str, int], dumps: list[tuple[str, str]], endpoint_note: str) -> str:
@@ -199,11 +223,18 @@ class EntityIndex:
         parts += ["</ul>", f"<p>{endpoint_note}</p>"]
         for kind, iris in self.entities().items():
             if iris:
-                items = "".join(f"<li>{self._link(i, 0)}</li>" for i in iris)
+                items = "".join(f"<li>{self.link(i, 0)}</li>" for i in iris)
                 parts.append(f"<h2>{esc(KINDS[kind])} ({len(iris)})</h2><ul>{items}</ul>")
         return layout("AI industry knowledge graph", "\n".join(parts), depth=0)
 
 
 def json_script(value) -> str:
-    """JSON safe to put inside a ``<script>`` element."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+    """JSON safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` as \\u escapes (so neither ``</script>``
+    nor ``<!--`` can end or comment out the element; JSON parsers read the same string)."""
+    return script_safe(json.dumps(value, ensure_ascii=False))
+
+
+def script_safe(text: str) -> str:
+    """JSON text with ``<``, ``>``, ``&`` (and the JS line separators) escaped; still the same JSON."""
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

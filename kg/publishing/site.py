@@ -6,23 +6,30 @@ suffix the client asks for (see :mod:`kg.publishing.server`, or a rewrite rule o
 the pages: the dumps in every export format (asserted, and with inferences), ``context.jsonld``,
 ``void.ttl`` (VoID + DCAT, computed), the ontology documentation and an index page. Everything is
 written in a fixed order from sorted data, so publishing twice gives byte-identical folders.
+Every entity name is checked before anything is written (a name that cannot be a file name is an
+error, exit 2), and the site is built in a temporary folder beside ``DIR`` that is renamed into
+place at the end: a failure leaves ``DIR`` as it was.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.publishing import jsonld
 from kg.publishing.describe import BASE, MEDIA_TYPES, Dump, describe, to_turtle
-from kg.errors import QueryError
+from kg.errors import InputError, QueryError
 from kg.publishing.export import export_graphs
 from kg.publishing.ontodoc import ontology_html
 from kg.publishing.pages import EntityIndex, entity_path
+from kg.publishing.querypage import query_page
 from kg.namespaces import ONTOLOGY_GRAPH
 
-__all__ = ["publish", "PublishReport", "DUMP_NAME", "dump_path", "query_page"]
+__all__ = ["publish", "PublishReport", "DUMP_NAME", "dump_path", "query_page", "check_names"]
 
 DUMP_NAME = "ai-industry"
 
@@ -50,68 +57,65 @@ def _write(root: Path, relative: str, text: str, written: list[str]) -> int:
     return len(data)
 
 
-def query_page(examples: dict[str, str], *, endpoint: str = "sparql") -> str:
-    """A SPARQL form that needs no network beyond the endpoint (no CDN): plain HTML and a little JS."""
-    from kg.publishing.pages import esc, json_script, layout
+#: What an entity's name (the last part of its IRI) may be to become a file name on any system.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+MAX_NAME = 120
 
-    options = "".join(f'<option value="{esc(name)}">{esc(name)}</option>' for name in examples)
-    body = f"""<h1>SPARQL query</h1>
-<p>Runs against <code>{esc(endpoint)}</code> (read-only; start one with <code>kg serve</code>).
-Results as a table, or choose another format to download.</p>
-<p><label>Example: <select id="ex"><option value="">—</option>{options}</select></label></p>
-<form id="f" method="post" action="{esc(endpoint)}">
-<textarea id="q" name="query" rows="14">SELECT ?deal ?label WHERE {{
-  ?deal a ?kind ; rdfs:label ?label .
-  ?kind rdfs:subClassOf* ai:Deal .
-}} ORDER BY ?label LIMIT 20</textarea>
-<p><button type="submit" id="run">Run</button>
-<label>Download as <select id="fmt"><option value="">table</option><option>application/sparql-results+json</option>
-<option>application/sparql-results+xml</option><option>text/csv</option><option>text/tab-separated-values</option>
-<option>text/turtle</option><option>application/ld+json</option></select></label></p>
-</form>
-<div id="out"></div>
-<script>
-const examples = {json_script(examples)};
-const prefixes = "PREFIX ai: <https://w3id.org/ai-industry/ontology#>\\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\\n";
-document.getElementById("ex").onchange = e => {{ if (examples[e.target.value]) document.getElementById("q").value = examples[e.target.value]; }};
-document.getElementById("f").onsubmit = async e => {{
-  const fmt = document.getElementById("fmt").value;
-  if (fmt) {{ e.target.action = "{esc(endpoint)}?format=" + encodeURIComponent(fmt); return; }}
-  e.preventDefault();
-  const out = document.getElementById("out");
-  let text = document.getElementById("q").value;
-  if (!/PREFIX\\s+ai:/i.test(text)) text = prefixes + text;
-  try {{
-    const r = await fetch("{esc(endpoint)}", {{method: "POST", body: new URLSearchParams({{query: text}}),
-      headers: {{"Accept": "application/sparql-results+json"}}}});
-    if (!r.ok) {{ out.textContent = r.status + " " + await r.text(); return; }}
-    const data = await r.json();
-    if ("boolean" in data) {{ out.textContent = data.boolean; return; }}
-    const vars = data.head.vars, table = document.createElement("table");
-    table.insertRow().innerHTML = vars.map(v => "<th>" + v + "</th>").join("");
-    for (const b of data.results.bindings) {{
-      const row = table.insertRow();
-      for (const v of vars) {{ const c = row.insertCell(); const t = b[v];
-        if (!t) continue;
-        if (t.type === "uri") {{ const a = document.createElement("a"); a.href = t.value; a.textContent = t.value; c.append(a); }}
-        else c.textContent = t.value; }}
-    }}
-    out.replaceChildren(table, document.createTextNode(data.results.bindings.length + " rows"));
-  }} catch (err) {{ out.textContent = "No SPARQL endpoint here (" + err + "): run kg serve and open /query."; }}
-}};
-</script>"""
-    return layout("SPARQL query", body, depth=0)
+
+def check_names(entities) -> None:
+    """Refuse, before writing anything, names that cannot be file names (too long, odd characters)."""
+    bad = []
+    for iri in entities:
+        name = entity_path(iri).rsplit("/", 1)[-1]
+        if not _NAME.fullmatch(name) or len(name) > MAX_NAME:
+            shown = name if len(name) <= 60 else name[:40] + f"… ({len(name)} characters)"
+            bad.append(f"{entity_path(iri).split('/')[0]}/{shown!r}".encode("ascii", "backslashreplace").decode())
+    if bad:
+        raise InputError(f"cannot publish {len(bad)} entit{'y' if len(bad) == 1 else 'ies'} whose name is not a safe "
+                         f"file name (letters, digits, '.', '_', '~', '-', at most {MAX_NAME} characters): "
+                         + ", ".join(bad[:10]) + (" …" if len(bad) > 10 else "") + "; nothing was written")
+
+
+def _replace(root: Path, build) -> None:
+    """Run ``build(folder)`` on a fresh folder beside ``root``, then put that folder in ``root``'s place."""
+    if root.exists() and not root.is_dir():
+        raise InputError(f"{root}: exists and is not a folder")
+    if root.is_dir() and any(root.iterdir()) and not (root / "void.ttl").is_file():
+        raise InputError(f"{root}: is not empty and is not a site kg published (no void.ttl); choose a new or empty "
+                         f"folder, nothing was written")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{root.name}.kg-publish-", dir=root.parent))
+    try:
+        build(temporary)
+        os.chmod(temporary, 0o755)
+        old = None
+        if root.exists():
+            old = root.parent / f"{temporary.name}-old"
+            root.rename(old)
+        temporary.rename(root)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
 
 
 def publish(kg, out: str | os.PathLike, *, base: str = BASE, endpoint: str | None = None,
-            examples: dict[str, str] | None = None) -> PublishReport:
-    """Write the site for the KnowledgeGraph ``kg`` into ``out`` (created; existing files replaced)."""
-    root = Path(out)
-    root.mkdir(parents=True, exist_ok=True)
+            examples: dict | None = None) -> PublishReport:
+    """Write the site for the KnowledgeGraph ``kg`` into ``out`` (created, or replaced as a whole)."""
+    asserted, inferred, context = kg.asserted_graphs(), kg.inferred(), jsonld.build_context(kg.ontology)
+    index = EntityIndex(asserted, inferred, kg.ontology, context)
+    check_names(iri for iris in index.entities().values() for iri in iris)  # before anything is written
+    reports = []
+    _replace(Path(out), lambda folder: reports.append(_publish(kg, folder, index, base=base, endpoint=endpoint,
+                                                               examples=examples)))
+    return reports[0]
+
+
+def _publish(kg, root: Path, index: EntityIndex, *, base: str, endpoint: str | None,
+             examples: dict | None) -> PublishReport:
     written: list[str] = []
-    asserted = kg.asserted_graphs()
-    inferred = kg.inferred()
-    context = jsonld.build_context(kg.ontology)
+    asserted, inferred, context = kg.asserted_graphs(), kg.inferred(), index.context
     _write(root, jsonld.CONTEXT_FILE, jsonld.dumps(context), written)
 
     dumps = []
@@ -130,7 +134,6 @@ def publish(kg, out: str | os.PathLike, *, base: str = BASE, endpoint: str | Non
     _write(root, "ontology.ttl", export_graphs(onto, "turtle"), written)
     _write(root, "ontology.jsonld", jsonld.dumps(jsonld.compact(kg.ontology, context)), written)
 
-    index = EntityIndex(asserted, inferred, kg.ontology, context)
     entities = [iri for iris in index.entities().values() for iri in iris]
     for iri in entities:
         path = entity_path(iri)
@@ -142,10 +145,10 @@ def publish(kg, out: str | os.PathLike, *, base: str = BASE, endpoint: str | Non
 
     if examples is None:
         try:
-            examples = {name: stored.text for name, stored in sorted(kg.queries.items())}
+            examples = dict(sorted(kg.queries.items()))
         except QueryError:  # no queries folder: the page still works, without examples
             examples = {}
-    _write(root, "query.html", query_page(examples), written)
+    _write(root, "query.html", query_page(examples, labels=index.labels_json()), written)
     counts = {"triples asserted": sum(len(g) for g in asserted), "triples inferred": len(inferred),
               "entities": len(entities)}
     listing = [(d.path, f"{MEDIA_TYPES[d.format][1]}, {'with inferences' if d.inferred else 'asserted'}, "
