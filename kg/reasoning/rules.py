@@ -4,9 +4,10 @@ One rule per *key*: a property (``?s ai:investsIn ?o``) or a class (``?s a ai:In
 is the union of every way the ontology gives to derive it, each through *direct* links only
 (a direct subclass, a direct subproperty, an inverse, a chain, a restriction, a declared domain or
 range); what is inherited from further up arrives through the keys it reads, which run first.
-So each inferred triple is found about once and inserted once: on Oxigraph an insert costs far
-more than a lookup, and the rule filters out what the union of asserted and inferred graphs
-already holds (which also keeps asserted triples out of the inferred graph).
+So each inferred triple is found about once: on Oxigraph, inserting a triple (even one the graph
+already holds) costs several times more than finding it. A rule leaves out only what the
+asserted graphs hold, and only for keys they hold at all, so that no asserted triple is copied
+into the inferred graph; checking the inferred graph first would cost as much as inserting again.
 
 Keys read each other; mutual reads (inverse pairs, symmetric and transitive properties,
 equivalent classes) form strongly connected components, evaluated to a fixpoint together; every
