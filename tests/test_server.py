@@ -277,10 +277,13 @@ def test_the_entity_example_of_the_query_page_works(endpoint):
     assert status == 400 and "entity" in body, "the required parameter is asked for"
 
 
-def test_where_brace_finds_the_pattern_not_a_string_or_template():
-    from kg.publishing.sparql_guard import where_brace
+def test_values_go_to_the_pattern_not_a_string_or_template():
+    from rdflib import URIRef
+
+    from kg.store.terms import inline_values
 
     for query in ['SELECT ?x WHERE { ?x ?p "WHERE {" }', "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }",
                   "PREFIX a: <urn:WHERE> SELECT * { ?x ?p ?o }", "ASK { ?x ?p ?o }", "# WHERE {\nSELECT * WHERE {?x ?p ?o}"]:
-        at = where_brace(query)
-        assert query[at - 1] == "{" and query[at:].lstrip().startswith("?x"), query
+        bound = inline_values(query, {"x": URIRef("urn:a")})
+        at = bound.index(" VALUES (?x)")
+        assert bound[at - 1] == "{" and bound[at:].split("}", 1)[1].lstrip().startswith("?x"), bound

@@ -65,6 +65,7 @@ def test_variables_and_decoys():
     text = 'SELECT ?service WHERE { ?service <http://ex/p> "?not" . # ?nor\n $also ?p "SERVICE" }'
     assert variables(text) == {"service", "also", "p"}
     assert refusal(text) is None
-    assert refusal("SELECT * FROM <http://ex/g> WHERE { ?s ?p ?o }").startswith("FROM")
-    assert refusal("INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }").startswith("update")
-    assert refusal("LOAD <http://ex/data.ttl>").startswith("update")
+    assert refusal("SELECT * FROM <http://ex/g> WHERE { ?s ?p ?o }")[0] == "FROM"
+    assert refusal("INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }")[1].startswith("update")
+    assert refusal("PREFIX a: <urn:a> INSERT { ?s ?p ?o } WHERE { { SELECT * { ?s ?p ?o } } }")[0] == "INSERT"
+    assert refusal("LOAD <http://ex/data.ttl>")[0] == "LOAD"

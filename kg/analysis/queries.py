@@ -247,9 +247,9 @@ def check_query(text: str, *, source: str = "query") -> set[str]:
     from kg.analysis.sparql_text import refusal, variables
     from kg.store.oxigraph import syntax_error
 
-    reason = refusal(text)
-    if reason:
-        raise QueryError(f"{source}: {reason}")
+    refused = refusal(text)
+    if refused:
+        raise QueryError(f"{source}: {refused[1]}")
     if _EMPTY is None:
         _EMPTY = ox.Store()
     try:

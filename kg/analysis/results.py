@@ -67,19 +67,6 @@ class QueryResult:
     graph: Graph | None
 
     @classmethod
-    def from_rdflib(cls, result) -> "QueryResult":
-        """rdflib's answer (the reference evaluator the SPARQL workers still use) as a QueryResult."""
-        if result.type == "SELECT":
-            names = [str(v) for v in result.vars or []]
-            return cls("SELECT", names, [{name: row[i] for i, name in enumerate(names)} for row in result], None, None)
-        if result.type == "ASK":
-            return cls("ASK", [], [], bool(result.askAnswer), None)
-        graph = bind_prefixes(Graph())
-        for triple in result.graph or ():
-            graph.add(triple)
-        return cls(result.type, [], [], None, graph)
-
-    @classmethod
     def from_oxigraph(cls, result) -> "QueryResult":
         """Convert Oxigraph's answer (solutions, boolean or triples) into rdflib terms, at the boundary."""
         import pyoxigraph as ox

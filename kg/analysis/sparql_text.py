@@ -22,10 +22,16 @@ _TOKENS = re.compile(
     r"""|(?P<comment>\#[^\n\r]*)""",
     re.DOTALL,
 )
-_WORD = re.compile(r"(?<![\w?$:])([A-Za-z_][A-Za-z0-9_]*)(?![\w:])")
+_WORD = re.compile(r"(?<![\w?$:@])([A-Za-z_][A-Za-z0-9_]*)(?![\w:])")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
-_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_UPDATES = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_REFUSED = {
+    "SERVICE": "SERVICE is refused: queries run on the loaded graph only, and nothing calls another endpoint",
+    "FROM": "FROM / FROM NAMED are refused: queries run on the loaded graphs only (the default graph is their "
+            "union; use GRAPH <name> { … })",
+    "LOAD": "LOAD is refused: nothing is fetched, and the graph is read-only",
+}
 
 
 def _unescape(text: str) -> str:
@@ -54,13 +60,17 @@ def keywords(text: str) -> set[str]:
     return {word.upper() for word in _WORD.findall(skeleton(text))}
 
 
-def refusal(text: str) -> str | None:
-    """Why kg will not run ``text`` (an update, ``SERVICE``, ``FROM``), or None if it may run."""
+def refusal(text: str) -> tuple[str, str] | None:
+    """Why kg will not run ``text``: ``(keyword, message)`` for SERVICE, FROM, LOAD or an update; else None.
+
+    No update keyword is a word of a read query, so one anywhere is refused (the engine would
+    only reject it later, with a less useful message).
+    """
     words = keywords(text)
-    if "SERVICE" in words:
-        return "SERVICE is refused: queries run on the loaded graph only"
-    if "FROM" in words:
-        return "FROM / FROM NAMED are refused: queries run on the loaded graph only"
-    if words & _UPDATES and not words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
-        return "update requests are refused: kg only reads the graph"
+    for keyword, message in _REFUSED.items():
+        if keyword in words:
+            return keyword, message
+    for match in _WORD.finditer(skeleton(text)):
+        if match[1].upper() in _UPDATES:
+            return match[1].upper(), "update requests are refused: kg only reads the graph"
     return None

@@ -9,12 +9,9 @@ graph) and is read into the :class:`~kg.analysis.results.QueryResult` the other 
 
 from __future__ import annotations
 
-import io
 import multiprocessing
-import re
 
 from kg.errors import QueryError
-from kg.publishing.sparql_guard import strip_lexical
 from kg.publishing.sparql_worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Answer, Worker
 
 __all__ = ["run_limited", "limited_query", "DEFAULT_TIMEOUT", "DEFAULT_MAX_ROWS"]
@@ -54,15 +51,16 @@ def limited_query(kg, text: str, params: dict | None = None, *, reasoning: bool 
                   timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, source: str = "query"):
     """What ``KnowledgeGraph.sparql`` answers, under the limits; ``params`` are parsed as ``--param`` values."""
     from rdflib import Graph
-    from rdflib.query import Result
+    import pyoxigraph as ox
 
-    from kg.analysis.queries import parse_value, prepare, query_variables
+    from kg.analysis.queries import check_query, parse_value
+    from kg.analysis.sparql_text import keywords
     from kg.analysis.results import QueryResult
     from kg.namespaces import bind_prefixes
 
     # the project's own preparation first, for the same messages as `kg query` (syntax errors with
     # line and column, refusals, unknown parameters); the engine then runs in the worker
-    variables = query_variables(prepare(text, source=source))
+    variables = check_query(text, source=source)
     bindings = {}
     for name, value in (params or {}).items():
         if name not in variables:
@@ -74,6 +72,6 @@ def limited_query(kg, text: str, params: dict | None = None, *, reasoning: bool 
     if kind == "GRAPH":
         graph = bind_prefixes(Graph())
         graph.parse(data=payload.decode("utf-8"), format="nt")
-        kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", strip_lexical(text), re.I) else "CONSTRUCT"
-        return QueryResult(kind, [], [], None, graph, None)
-    return QueryResult.from_rdflib(Result.parse(io.BytesIO(payload), format="json"))
+        kind = "DESCRIBE" if "DESCRIBE" in keywords(text) else "CONSTRUCT"
+        return QueryResult(kind, [], [], None, graph)
+    return QueryResult.from_oxigraph(ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON))

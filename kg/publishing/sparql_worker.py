@@ -6,7 +6,7 @@ that overruns its deadline gets its worker killed and replaced. Workers are star
 ``spawn`` (no fork of a threaded server) and their address space is capped where the platform
 allows. The default graph is the union of the named graphs; parameters are bound by the engine
 (``substitutions=``), never pasted into the text. Oxigraph *would* call out over HTTP for
-``SERVICE``, so :mod:`kg.publishing.sparql_guard` refuses that (and FROM, LOAD, updates) before
+``SERVICE``, so :mod:`kg.analysis.sparql_text` refuses that (and FROM, LOAD, updates) before
 the text reaches the engine. Results are capped at ``max_rows`` while they are read, so a huge
 answer costs at most that many rows of memory. The server (:mod:`kg.publishing.server`) and
 ``kg sparql`` (:mod:`kg.publishing.limited`) share this code and these limits.
@@ -84,9 +84,9 @@ def execute(store, text: str, bindings: dict, max_rows: int):
     """``(kind, variables, rows, boolean, triples)`` or an error :class:`Answer`; rows capped at max_rows + 1."""
     import pyoxigraph as ox
 
+    from kg.analysis.sparql_text import refusal
     from kg.namespaces import PREFIXES
-    from kg.publishing.sparql_guard import refusal, where_brace
-    from kg.store.terms import to_oxigraph
+    from kg.store.terms import inline_values, to_oxigraph
 
     refused = refusal(text)
     if refused:
@@ -101,14 +101,8 @@ def execute(store, text: str, bindings: dict, max_rows: int):
             if "projection" not in str(error) or not substitutions:
                 raise
             # Oxigraph substitutes only selected variables; bind the others with a VALUES block at the
-            # start of the WHERE pattern (joined with it, before any grouping, as rdflib's initBindings
-            # do; a trailing VALUES would join after GROUP BY), the terms written by Oxigraph.
-            at = where_brace(text)
-            if at is None or any(isinstance(t, ox.BlankNode) for t in substitutions.values()):
-                return _error(400, "query: cannot bind a variable that the query does not select here")
-            names = " ".join(str(v) for v in substitutions)
-            values = " ".join(str(t) for t in substitutions.values())
-            result = store.query(f"{text[:at]} VALUES ({names}) {{ ({values}) }} {text[at:]}", **options)
+            # head of the WHERE pattern (kg.store.terms.inline_values, the store's own way)
+            result = store.query(inline_values(text, bindings), **options)
     except SyntaxError as error:
         return _error(400, f"query: SPARQL syntax {error}")
     if isinstance(result, ox.QueryBoolean):

@@ -15,7 +15,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
-from kg.reasoning.reference import InferenceCache, ReasoningReport, cache_key, infer, kinds
+from kg.reasoning.reference import InferenceCache, ReasoningReport, cache_key, infer
 
 __all__ = ["reason", "count_kinds"]
 
