@@ -70,11 +70,24 @@ def _query_args(parser: argparse.ArgumentParser, *, stored: bool) -> None:
                         help="output format (default: table on a terminal, csv otherwise" +
                              ("; turtle for graph results)" if not stored else ")"))
     parser.add_argument("--no-reasoning", action="store_true", help="leave inferred triples out")
+    _table_args(parser)
 
 
-def _emit(result, fmt: str | None, graph) -> int:
+def _table_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--columns", metavar="A,B,…", type=lambda text: [c.strip() for c in text.split(",") if c.strip()],
+                        help="table only: show these columns, in this order (machine formats keep every column)")
+    parser.add_argument("--wide", action="store_true",
+                        help="table only: no width limit and no wrapping (default: fit $COLUMNS or the terminal)")
+
+
+def _emit(result, fmt: str | None, graph, args: argparse.Namespace | None = None) -> int:
     fmt = fmt or result.default_format(terminal=sys.stdout.isatty())
-    write(result.serialize(fmt, namespace_manager=graph.dataset.namespace_manager))
+    options = {}
+    if args is not None and (args.columns or args.wide):
+        if fmt != "table":
+            raise InputError("--columns and --wide shape the table; use them with --format table")
+        options = {"columns": args.columns, "wide": args.wide}
+    write(result.serialize(fmt, namespace_manager=graph.dataset.namespace_manager, **options))
     return 0
 
 
@@ -85,7 +98,7 @@ def query(args: argparse.Namespace) -> int:
     stored = graph.stored(args.name)
     if stored.reasoning and args.no_reasoning:
         warn(f"query {stored.name!r} needs reasoning; without it the answer may be incomplete")
-    return _emit(graph.query(args.name, params, reasoning=not args.no_reasoning), args.format, graph)
+    return _emit(graph.query(args.name, params, reasoning=not args.no_reasoning), args.format, graph, args)
 
 
 @command("sparql", help="run an ad hoc SELECT, ASK, CONSTRUCT or DESCRIBE query (updates are refused)",
@@ -103,7 +116,7 @@ def sparql(args: argparse.Namespace) -> int:
             raise InputError(f"{args.file}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     params = parse_params(args.param)
     graph = open_graph(args)
-    return _emit(graph.sparql(text, params, reasoning=not args.no_reasoning, source=source), args.format, graph)
+    return _emit(graph.sparql(text, params, reasoning=not args.no_reasoning, source=source), args.format, graph, args)
 
 
 def _reason_args(parser: argparse.ArgumentParser) -> None:
