@@ -13,6 +13,8 @@ from pathlib import Path
 from kg.cli.main import command, open_graph, parse_params, warn, write
 from kg.errors import InputError
 from kg.publishing.export import EXPORT_FORMATS
+from kg.analysis.lookup import check_iris
+from kg.analysis.queries import bind
 from kg.analysis.results import GRAPH_FORMATS, TABLE_FORMATS
 
 
@@ -81,7 +83,7 @@ def _table_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _emit(result, fmt: str | None, graph, args: argparse.Namespace | None = None) -> int:
-    fmt = fmt or result.default_format(terminal=sys.stdout.isatty())
+    fmt = fmt or result.default_format(terminal=sys.stdout.isatty() and not (args is not None and args.output))
     options = {}
     if args is not None and (args.columns or args.wide):
         if fmt != "table":
@@ -96,6 +98,7 @@ def query(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     graph = open_graph(args)
     stored = graph.stored(args.name)
+    check_iris(graph, bind(stored, params))  # a misspelled entity is an error with suggestions, not an empty answer
     if stored.reasoning and args.no_reasoning:
         warn(f"query {stored.name!r} needs reasoning; without it the answer may be incomplete")
     return _emit(graph.query(args.name, params, reasoning=not args.no_reasoning), args.format, graph, args)
@@ -139,18 +142,10 @@ def reason(args: argparse.Namespace) -> int:
 def _export_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="serialization (default: turtle)")
     parser.add_argument("--inferred", action="store_true", help="include the inferred triples")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
 
 @command("export", help="write the asserted (or asserted plus inferred) triples, byte-identical for the same data",
          configure=_export_args)
 def export(args: argparse.Namespace) -> int:
-    text = open_graph(args).export(args.format, inferred=args.inferred)
-    if args.output is None:
-        write(text)
-        return 0
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"{args.output}: cannot write: {error.strerror}") from None
+    write(open_graph(args).export(args.format, inferred=args.inferred))  # -o FILE: kg.cli.main writes it atomically
     return 0

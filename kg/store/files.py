@@ -9,6 +9,7 @@ make exports differ from run to run and would disconnect cached inferences about
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +18,9 @@ from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import InputError
-from kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes, data_graph
+from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, data_graph
 
-__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "load_dataset"]
+__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "syntax_advice", "load_dataset"]
 
 #: Suffixes read from the ontology and data folders, with their rdflib parser names.
 FORMATS = {".ttl": "turtle", ".nt": "nt"}
@@ -47,14 +48,35 @@ def rdf_files(folder: Path) -> list[Path]:
 
 
 def syntax_position(error: BadSyntax) -> tuple[int, int]:
-    """(line, column), both from 1, of a Turtle/N3 syntax error: rdflib keeps only a character offset."""
+    """(line, column), both from 1, of a Turtle/N3 syntax error: rdflib keeps only a character offset.
+
+    At the end of the input rdflib's offset is -1 (e.g. a missing final '.'): the position is then
+    just after the last character that is not white space, where the missing token belongs.
+    """
     text = error._str.decode("utf-8", "replace") if isinstance(error._str, bytes) else str(error._str)
-    return text.count("\n", 0, error._i) + 1, error._i - (text.rfind("\n", 0, error._i) + 1) + 1
+    at = error._i
+    if at < 0 or at > len(text):
+        at = len(text.rstrip())
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def syntax_advice(why: str) -> str | None:
+    """What to do about a Turtle parser's complaint, when it is one people often make."""
+    unbound = re.search(r'[Pp]refix "?([A-Za-z][\w.-]*)?:"? (?:not bound|has not been declared)', why)
+    if unbound:
+        prefix = unbound.group(1) or ""
+        if prefix in PREFIXES:
+            return f"declare the prefix: @prefix {prefix}: <{PREFIXES[prefix]}> ."
+        return f"declare the prefix {prefix}: with @prefix, or write the full IRI in <…>"
+    if "EOF found" in why or "at end of statement" in why:
+        return "the statement before this point may be missing its final '.', or a ';' or ',' between values"
+    return None
 
 
 def _position(error: BadSyntax) -> str:
     line, column = syntax_position(error)
-    return f"line {line}, column {column}: {error._why}"
+    advice = syntax_advice(error._why)
+    return f"line {line}, column {column}: {error._why}" + (f" ({advice})" if advice else "")
 
 
 def read_graph(path: Path, *, label: str) -> tuple[Graph, str]:
