@@ -387,3 +387,18 @@ def test_group_concat_distinct_over_an_unbound_optional_variable(kg, real_graph)
     expected = {(str(s["d"].value), s["s"].value) for s in store.query(prologue + query)}
     assert got == expected and len(got) == 8 and ("https://w3id.org/ai-industry/deal/microsoft-anthropic-investment",
                                                   "5000000000.0") in got
+
+
+def test_entity_shows_value_nodes_as_figures_with_their_sources(kg):
+    """Source 000 says Microsoft owns 27 % of OpenAI: the stake's percentage was a blank node id."""
+    code, out, _ = kg("query", "entity", "--param", "entity=deal:microsoft-openai-stake", "--format", "csv")
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["property"].endswith("#percentage")]
+    assert code == 0 and rows == [{**rows[0], "value": "27.0", "unit": "http://qudt.org/vocab/unit/PERCENT",
+                                   "qualifier": str(AI.Exact), "sources": "000_344770c96ebca10a"}]
+    code, out, _ = kg("query", "entity", "--param", "entity=deal:anthropic-azure-compute", "--format", "table",
+                      "--columns", "property,value,sources", "--wide")
+    assert code == 0 and "_:" not in out
+    for figure in ("$30 bn", "$30 bn (roughly)", "1 GW", "up to 1 GW — additional capacity on top of the purchase"):
+        assert f"│ {figure} " in out
+    (roughly,) = [line for line in out.splitlines() if "$30 bn (roughly)" in line]
+    assert roughly.rstrip().endswith("004_9fb578446bd148d3")  # the figure's own source, not the deal's four

@@ -69,3 +69,10 @@ def test_money_keeps_every_digit(number):
     digits = text.replace("$", "").replace(",", "").replace("-", "").split()[0]
     scale = {"bn": 9, "m": 6, "tn": 12}.get(text.split()[-1], 0) if " " in text else 0
     assert Decimal(digits) * Decimal(10) ** scale == abs(number)
+
+
+def test_a_bare_number_or_a_label_is_not_a_figure():
+    assert from_row({"value": Literal("2021", datatype=XSD.integer), "currency": None, "qualifier": None}) is None
+    row = {"value": Literal("additional capacity"), "maxValue": Literal("1.0", datatype=XSD.decimal),
+           "unit": URIRef(UNIT + "GigaW"), "qualifier": URIRef(AI + "UpTo")}
+    assert describe(from_row(row)) == "up to 1 GW — additional capacity"

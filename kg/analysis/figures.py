@@ -139,6 +139,7 @@ class Figure:
     qualifier: str | None = None
     magnitude: str | None = None
     sources: tuple[str, ...] = ()
+    note: str | None = None  # the source's words about the figure ("additional capacity on top of the purchase")
 
     @property
     def empty(self) -> bool:
@@ -151,8 +152,10 @@ def _amount(number: Decimal, figure: Figure) -> str:
 
 def describe(figure: Figure | None, *, sources: bool = False) -> str:
     """The figure in words; with ``sources``, followed by "[source; source]"."""
-    if figure is None or figure.empty:
+    if figure is None or (figure.empty and not figure.note):
         return ""
+    if figure.empty:
+        return figure.note
     qualifier = _LABELS.get(str(figure.qualifier).lower(), local_name(figure.qualifier)) if figure.qualifier else None
     if qualifier in MAGNITUDE_QUALIFIERS or (qualifier is None and figure.magnitude):
         text = _magnitude(figure)
@@ -170,6 +173,8 @@ def describe(figure: Figure | None, *, sources: bool = False) -> str:
         default = "UpTo" if figure.max is not None else "AtLeast"
         text = QUALIFIERS.get(qualifier if qualifier in QUALIFIERS and qualifier != "Exact" else default,
                               QUALIFIERS[default])(_amount(bound, figure))
+    if figure.note:
+        text += f" — {figure.note}"
     if sources and figure.sources:
         text += " [" + "; ".join(figure.sources) + "]"
     return text
@@ -192,15 +197,17 @@ def from_row(row: Mapping[str, Any]) -> Figure | None:
         return next((row[name] for name in PARTS[part] if row.get(name) not in (None, "")), None)
 
     value = get("value")
-    figure = Figure(value=_decimal(value), min=_decimal(get("min")), max=_decimal(get("max")),
+    note = str(value) if value is not None and _decimal(value) is None else None
+    figure = Figure(value=_decimal(value), note=note, min=_decimal(get("min")), max=_decimal(get("max")),
                     currency=str(get("currency")) if get("currency") is not None else None,
                     unit=str(get("unit")) if get("unit") is not None else None,
                     qualifier=local_name(get("qualifier")) if get("qualifier") is not None else None,
                     magnitude=str(get("magnitude")) if get("magnitude") is not None else None,
                     sources=tuple(s.strip() for s in str(get("sources") or "").split(";") if s.strip()))
-    if value is not None and figure.value is None:
-        return None  # a non-numeric value: not a figure
-    return None if figure.empty else figure
+    if figure.empty or not (figure.currency or figure.unit or figure.qualifier or figure.magnitude
+                            or figure.min is not None or figure.max is not None):
+        return None  # no number, or a bare one: a label or a year in the entity query's value column
+    return figure
 
 
 _QUALIFIER_WORDS = "|".join(sorted((re.escape(k) for k in _LABELS), key=len, reverse=True))

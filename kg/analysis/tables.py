@@ -139,7 +139,7 @@ def layout(names: Sequence[str], rows: Sequence[Mapping[str, Any]], nm: Namespac
         if kind == "figure":
             figure = from_row(row)
             if figure is None:  # e.g. the entity query's ordinary rows: the value is not a number
-                return term_text(row.get(figure_cols[0]), nm)
+                return fill(("labelled" if figure_cols[0] in labelled else "plain", figure_cols[0]), row)
             return describe(Figure(**{**figure.__dict__, "sources": ()}))
         if kind == "labelled":
             label = row.get(how[1] + "Label")
