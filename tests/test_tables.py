@@ -163,3 +163,8 @@ def test_figure_cells_need_their_context_columns():
     """A column named value without currency, unit or qualifier is not a figure (the entity query's labels)."""
     rows = [{"value": Literal("Microsoft"), "valueLabel": None}]
     assert "Microsoft" in render(["value", "valueLabel"], rows, NM, width=100)
+
+
+def test_an_empty_answer_is_a_header_and_a_count():
+    out = render(["organization", "organizationLabel", "competitor", "competitorLabel"], [], NM, width=100)
+    assert out.splitlines()[0].split() == ["organization", "│", "competitor"] and out.endswith("(0 rows)\n")

@@ -225,7 +225,8 @@ def _records(grid: Layout, width: int) -> list[str]:
         table.add_column(width=label, overflow="fold")
         table.add_column(width=width - label - 2, overflow="fold")
         for header, cell in zip(grid.headers, row):
-            table.add_row(Text(header), Text(cell))
+            if cell:  # an empty field says nothing; the footer says they are left out
+                table.add_row(Text(header), Text(cell))
         heading = f"── row {number} of {len(grid.rows)} "
         out.append(heading + "─" * max(0, min(width, 60) - len(heading)))
         out += _print(table, width)
@@ -244,12 +245,12 @@ def render(names: Sequence[str], rows: Sequence[Mapping[str, Any]], nm: Namespac
     lines = _table(grid, widths, lines=False) if widths else None
     if lines is not None and len(lines) > len(grid.rows) + 2:  # a cell wrapped: rule the rows apart
         lines = _table(grid, widths, lines=True)
-    records = None if wide else _records(grid, width)
+    records = None if wide or not grid.rows else _records(grid, width)
     footer = count + ")"
     if lines is None or (records is not None and len(records) < len(lines)):
         lines = records
-        footer = (f"{count}, one block per row: {len(grid.headers)} columns side by side would wrap badly in {width} "
-                  "characters; pick columns with --columns a,b,… or use --wide)")
+        footer = (f"{count}, one block per row, empty fields left out: {len(grid.headers)} columns side by side "
+                  f"would wrap badly in {width} characters; pick columns with --columns a,b,… or use --wide)")
     footer_lines = textwrap.wrap(footer, width) + [line for note in grid.notes
                                                     for line in textwrap.wrap(note, width, initial_indent="  ",
                                                                               subsequent_indent="    ")]
