@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -168,3 +169,22 @@ def test_figure_cells_need_their_context_columns():
 def test_an_empty_answer_is_a_header_and_a_count():
     out = render(["organization", "organizationLabel", "competitor", "competitorLabel"], [], NM, width=100)
     assert out.splitlines()[0].split() == ["organization", "│", "competitor"] and out.endswith("(0 rows)\n")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_CELLS = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="│"), max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, min_size=3, max_size=3), max_size=4), width=st.integers(min_value=30, max_value=140))
+def test_any_text_fits_and_reaches_the_terminal_only_escaped(rows, width):
+    names = ["a", "b", "c"]
+    out = render(names, [dict(zip(names, (Literal(c) for c in row))) for row in rows], NM, width=width)
+    assert all(len(line) <= width for line in out.splitlines())
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in out.replace("\n", ""))
+    columns = _columns(out)
+    for row in rows:
+        for cell in row:
+            assert _squash(escape(humanize_text(cell))) in "".join(columns) if len(columns) == 1 else \
+                any(_squash(escape(humanize_text(cell))) in column for column in columns)
