@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-__all__ = ["Figure", "describe", "money", "from_row", "humanize_text", "number_words", "QUALIFIERS", "UNITS",
-           "MAGNITUDES", "local_name"]
+__all__ = ["Figure", "describe", "money", "from_row", "humanize_text", "number_words", "plain_number", "QUALIFIERS",
+           "UNITS", "MAGNITUDES", "local_name"]
 
 #: How a qualifier (local name of the ``ai:`` individual, or its label) turns a figure into words.
 QUALIFIERS: dict[str, Callable[[str], str]] = {
@@ -66,7 +66,7 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
     """Every digit, no exponent, no trailing zeros, thousands separated."""
     text = f"{number.normalize():f}"
     whole, _, fraction = text.partition(".")
@@ -79,8 +79,8 @@ def number_words(number: Decimal) -> str:
     """A count as words: 1000000 -> "1 million", 2500 -> "2,500"."""
     for power, word in _NUMBER_WORDS:
         if abs(number) >= Decimal(10) ** power:
-            return f"{_plain(number / Decimal(10) ** power)} {word}"
-    return _plain(number)
+            return f"{plain_number(number / Decimal(10) ** power)} {word}"
+    return plain_number(number)
 
 
 def money(number: Any, currency: str | None) -> str:
@@ -94,7 +94,7 @@ def money(number: Any, currency: str | None) -> str:
             scaled, suffix = value / Decimal(10) ** power, f" {name}"
             break
     code = (currency or "").strip()
-    text = _plain(scaled) + suffix
+    text = plain_number(scaled) + suffix
     if code in CURRENCIES:
         sign = "-" if text.startswith("-") else ""
         return f"{sign}{CURRENCIES[code]}{text.lstrip('-')}"

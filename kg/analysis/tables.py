@@ -23,13 +23,14 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 
-from kg.analysis.figures import PARTS, Figure, describe, from_row, humanize_text, money, _plain
+from kg.analysis.figures import PARTS, Figure, describe, from_row, humanize_text, plain_number
 from kg.errors import InputError
 
 __all__ = ["terminal_width", "escape", "Layout", "layout", "render", "DEFAULT_WIDTH"]
@@ -74,7 +75,7 @@ def term_text(term: Any, nm: NamespaceManager) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal) and term.datatype in _NUMERIC and term.value is not None:
-        return _plain(Decimal(str(term.value)))
+        return plain_number(Decimal(str(term.value)))
     return humanize_text(str(term))
 
 
@@ -183,18 +184,18 @@ def _print(table: Table, width: int) -> list[str]:
 
 
 def _longest_word(text: str) -> int:
-    return max((len(word) for word in text.split()), default=0)
+    return max((cell_len(word) for word in text.split()), default=0)
 
 
 def _needs(grid: Layout) -> list[int]:
     """The width each column needs to be read: its header, and its longest word (up to 24 characters)."""
-    return [max(_NARROWEST, len(header), min(24, max([_longest_word(r[i]) for r in grid.rows], default=0)))
+    return [max(_NARROWEST, cell_len(header), min(24, max([_longest_word(r[i]) for r in grid.rows], default=0)))
             for i, header in enumerate(grid.headers)]
 
 
 def _widths(grid: Layout, width: int) -> list[int] | None:
     """Column widths that fit ``width`` (separators included), or None when the columns cannot be read."""
-    natural = [max([len(h)] + [len(r[i]) for r in grid.rows]) for i, h in enumerate(grid.headers)]
+    natural = [max([cell_len(h)] + [cell_len(r[i]) for r in grid.rows]) for i, h in enumerate(grid.headers)]
     available = width - 3 * (len(natural) - 1)
     if sum(natural) <= available:
         return natural
@@ -218,7 +219,7 @@ def _table(grid: Layout, widths: list[int], *, lines: bool) -> list[str]:
 
 
 def _records(grid: Layout, width: int) -> list[str]:
-    label = min(max(len(h) for h in grid.headers), width // 3)
+    label = min(max(cell_len(h) for h in grid.headers), width // 3)
     out: list[str] = []
     for number, row in enumerate(grid.rows, start=1):
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
