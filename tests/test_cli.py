@@ -402,3 +402,9 @@ def test_entity_shows_value_nodes_as_figures_with_their_sources(kg):
         assert f"│ {figure} " in out
     (roughly,) = [line for line in out.splitlines() if "$30 bn (roughly)" in line]
     assert roughly.rstrip().endswith("004_9fb578446bd148d3")  # the figure's own source, not the deal's four
+
+
+def test_sparql_warns_about_an_unknown_iri_but_answers(kg):
+    code, out, err = kg("sparql", "SELECT ?b WHERE { ?a ai:investsIn ?b }", "--param", "a=ag:nvida", "--format", "csv")
+    assert code == 0 and out.split() == ["b"]
+    assert "warning: parameter 'a': ag:nvida is not in the graph — did you mean ag:nvidia (NVIDIA)?" in err

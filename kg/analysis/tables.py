@@ -113,7 +113,13 @@ def layout(names: Sequence[str], rows: Sequence[Mapping[str, Any]], nm: Namespac
     figure_cols = _figure_columns(names)
     notes: list[str] = []
     shown: list[tuple[str, Any]] = []  # (header, how to fill a cell)
-    labelled = {n for n in names if f"{n}Label" in names}
+    label_of = {n: f"{n}Label" for n in names if f"{n}Label" in names}
+    for name in names:  # "orgLabel" labels "organization" when no column is called "org"
+        stems = [m for m in names if m.endswith("Label") and len(m) >= 8 and m[:-5] not in names
+                 and name.startswith(m[:-5]) and name not in label_of and m not in label_of.values()]
+        if len(stems) == 1 and not name.endswith("Label"):
+            label_of[name] = stems[0]
+    labelled = set(label_of)
     money_cols = []
     if "currency" in names and not figure_cols:
         money_cols = [n for n in names if any(isinstance(r.get(n), Literal) and r[n].datatype in _NUMERIC for r in rows)]
@@ -124,7 +130,7 @@ def layout(names: Sequence[str], rows: Sequence[Mapping[str, Any]], nm: Namespac
                 shown.append((name, ("figure",)))
                 notes.append(f"{name}: {', '.join(figure_cols)} as one figure")
             continue
-        if name.endswith("Label") and name[:-5] in labelled:
+        if name in label_of.values():
             continue
         if name == "currency" and money_cols and currency_shown:
             continue
@@ -143,7 +149,7 @@ def layout(names: Sequence[str], rows: Sequence[Mapping[str, Any]], nm: Namespac
                 return fill(("labelled" if figure_cols[0] in labelled else "plain", figure_cols[0]), row)
             return describe(Figure(**{**figure.__dict__, "sources": ()}))
         if kind == "labelled":
-            label = row.get(how[1] + "Label")
+            label = row.get(label_of[how[1]])
             iri = term_text(row.get(how[1]), nm)
             return f"{label} ({iri})" if label is not None and str(label) and iri else str(label or "") or iri
         if kind == "money":

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from kg.cli.main import command, open_graph, parse_params, warn, write
-from kg.errors import InputError
+from kg.errors import InputError, QueryError
 from kg.publishing.export import EXPORT_FORMATS
 from kg.analysis.lookup import check_iris
-from kg.analysis.queries import bind
+from kg.analysis.queries import bind, parse_value
 from kg.analysis.results import GRAPH_FORMATS, TABLE_FORMATS
 
 
@@ -119,7 +119,12 @@ def sparql(args: argparse.Namespace) -> int:
             raise InputError(f"{args.file}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     params = parse_params(args.param)
     graph = open_graph(args)
-    return _emit(graph.sparql(text, params, reasoning=not args.no_reasoning, source=source), args.format, graph, args)
+    result = graph.sparql(text, params, reasoning=not args.no_reasoning, source=source)
+    try:  # an ad hoc query may ask about an IRI on purpose: a warning, not an error
+        check_iris(graph, {name: parse_value(value, name=name) for name, value in params.items()})
+    except (InputError, QueryError) as unknown:
+        warn(str(unknown))
+    return _emit(result, args.format, graph, args)
 
 
 def _reason_args(parser: argparse.ArgumentParser) -> None:
