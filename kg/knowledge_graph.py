@@ -1,66 +1,37 @@
 """``KnowledgeGraph``: the one entry point that loads, reasons, queries, exports and validates.
 
-It owns one rdflib ``Dataset`` (a named graph per data file, one for the ontology, one for the
-inferences) and reaches it only through rdflib's ``Graph``/``Dataset`` API, so that a persistent
-or remote store could replace the in-memory one without touching the rest of the package.
+Oxigraph holds the triples and answers SPARQL (:mod:`kg.store`): in memory by default, on disk
+(``store=DIR``, built once by :meth:`KnowledgeGraph.build_store`) or any SPARQL 1.1 endpoint
+(``endpoint=URL``, read-only). Nothing here knows which one answers. rdflib graphs are made at
+the boundary, only when a library needs them (pySHACL, owlrl, the page and JSON-LD writers), and
+kept until the data changes.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph
-from rdflib.graph import ReadOnlyGraphAggregate
-from rdflib.namespace import PROV, RDF
-from rdflib.paths import Path as PropertyPath
+from rdflib import Graph, URIRef
 
-from kg.errors import QueryError
-from kg.publishing.export import export_graphs
-from kg.store.files import load_dataset
-from kg.namespaces import AI, INFERRED_GRAPH, ONTOLOGY_GRAPH, SRC, bind_prefixes
-from kg.paths import cache_dir, resolve_paths
-from kg.analysis.queries import StoredQuery, bind, load_catalogue, prepare, query_variables, unknown_query
-from kg.reasoning.reference import InferenceCache, ReasoningReport, cache_key, infer, kinds
+from kg.analysis.queries import StoredQuery, bind, check_query, load_catalogue, parse_value, unknown_query
 from kg.analysis.results import QueryResult
+from kg.errors import QueryError
+from kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from kg.paths import cache_dir, resolve_paths
+from kg.reasoning.reference import ReasoningReport
+from kg.store.open import open_store
 from kg.validation.shacl import ValidationResult, load_shapes, validate
 
-__all__ = ["KnowledgeGraph", "Info", "UnionView"]
+__all__ = ["KnowledgeGraph", "Info"]
 
-
-class UnionView(ReadOnlyGraphAggregate):
-    """A read-only union of some named graphs of the dataset, with set semantics.
-
-    rdflib's aggregate yields a triple once per graph that holds it (duplicate query rows) and
-    hides its graphs from SPARQL ``GRAPH``; both are fixed here, so ``GRAPH ?g`` names the file.
-    """
-
-    def __init__(self, graphs: list[Graph]):
-        super().__init__(graphs)
-        self.namespace_manager = bind_prefixes(Graph()).namespace_manager  # the aggregate refuses bind()
-
-    def triples(self, triple, context=None):
-        s, p, o = triple
-        if isinstance(p, PropertyPath):
-            for s1, o1 in p.eval(self, s, o):
-                yield s1, p, o1
-            return
-        seen = set()
-        for graph in self.graphs:
-            for found in graph.triples(triple):
-                if found not in seen:
-                    seen.add(found)
-                    yield found
-
-    def contexts(self, triple=None):
-        return (g for g in self.graphs if triple is None or triple in g)
-
-    def get_context(self, identifier, quoted=False, base=None):
-        return next((g for g in self.graphs if g.identifier == identifier), Graph(identifier=identifier))
+#: Reasoners: the compiled rules evaluated on the store (fast), or owlrl over rdflib (the reference).
+REASONERS = ("rules", "owlrl")
 
 
 @dataclass
@@ -76,70 +47,82 @@ class Info:
 
 
 class KnowledgeGraph:
-    """The AI-industry graph: ontology and data from folders, inferences from owlrl on demand.
+    """The AI-industry graph: ontology and data from folders (or a built store), inferences on demand.
 
     Folders default to the repository checkout (or the copy bundled in the wheel) and can be
     given here or through ``KG_ONTOLOGY``, ``KG_DATA``, ``KG_SHAPES``, ``KG_QUERIES``.
-    Reasoning runs lazily, the first time inferred triples are needed, and is cached on disk
-    (``cache=False`` turns the disk cache off).
+    Reasoning runs lazily, the first time inferred triples are needed.
     """
 
     def __init__(self, *, ontology: str | os.PathLike | None = None, data: str | os.PathLike | None = None,
                  shapes: str | os.PathLike | None = None, queries: str | os.PathLike | None = None,
                  cache: bool = True, cache_folder: str | os.PathLike | None = None,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, store: str | os.PathLike | None = None,
+                 endpoint: str | None = None, reasoner: str = "owlrl", timeout: float | None = None):
+        if reasoner not in REASONERS:
+            raise QueryError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
         self.paths = resolve_paths(ontology=ontology, data=data, shapes=shapes, queries=queries)
         self._progress = progress or (lambda message: None)
+        self.reasoner = reasoner
+        self._cache_folder = cache_dir(cache_folder) if cache else None
         started = time.perf_counter()
-        self.dataset, self.files = load_dataset(self.paths.ontology, self.paths.data)
-        self._progress(f"loaded {len(self.files)} files in {time.perf_counter() - started:.2f} s")
-        self._cache = InferenceCache(cache_dir(cache_folder)) if cache else None
+        self.store, self.files = open_store(self.paths, store=store, endpoint=endpoint, timeout=timeout, warn=_warn)
+        self._progress(f"opened {len(self.files)} files in {time.perf_counter() - started:.2f} s")
         self._report: ReasoningReport | None = None
         self._catalogue: dict[str, StoredQuery] | None = None
+        self._rdflib: dict[URIRef, Graph] = {}
 
-    # graphs ---------------------------------------------------------------------------------
+    @classmethod
+    def build_store(cls, folder: str | os.PathLike, **options) -> "KnowledgeGraph":
+        """Load the folders into an on-disk store at ``folder``, reason, and record what was loaded."""
+        from kg.store.open import build_disk_store
+
+        graph = cls(**options)
+        graph.reason()
+        build_disk_store(folder, graph.store, graph.files)
+        return cls(store=folder, **{k: v for k, v in options.items() if k not in ("store", "endpoint")})
+
+    # graphs as rdflib objects, for the libraries that need them ------------------------------
+    def named_graph(self, name: URIRef) -> Graph:
+        """One named graph of the store (a file's, ``graph/asserted``, ``graph/inferred``) as an rdflib graph."""
+        if name not in self._rdflib:
+            graph = bind_prefixes(Graph(identifier=name))
+            for triple in self.store.triples(name):
+                graph.add(triple)
+            self._rdflib[name] = graph
+        return self._rdflib[name]
+
+    @property
+    def namespace_manager(self):
+        """The project's prefixes, for writing terms as prefixed names."""
+        return bind_prefixes(Graph()).namespace_manager
+
     @property
     def ontology(self) -> Graph:
-        return self.dataset.graph(ONTOLOGY_GRAPH)
+        return self.named_graph(ONTOLOGY_GRAPH)
 
     def asserted_graphs(self) -> list[Graph]:
         """The ontology graph and one graph per data file, in file order."""
-        return [self.ontology] + [self.dataset.graph(f.graph) for f in self.files if f.graph != ONTOLOGY_GRAPH]
+        return [self.ontology] + [self.named_graph(f.graph) for f in self.files if f.graph != ONTOLOGY_GRAPH]
 
     def asserted(self) -> Graph:
-        """A read-only union of the asserted graphs."""
-        return UnionView(self.asserted_graphs())
+        """The asserted triples (ontology and data, each once) as one rdflib graph."""
+        return self.named_graph(ASSERTED_GRAPH)
 
     def inferred(self) -> Graph:
         """The inferred graph (reasoning first if that has not happened yet)."""
         self.reason()
-        return self.dataset.graph(INFERRED_GRAPH)
-
-    def view(self, *, reasoning: bool = True) -> Graph:
-        """The graph queries run on: asserted, or asserted plus inferred."""
-        graphs = self.asserted_graphs() + ([self.inferred()] if reasoning else [])
-        return UnionView(graphs)
+        return self.named_graph(INFERRED_GRAPH)
 
     # reasoning ------------------------------------------------------------------------------
     def reason(self, *, refresh: bool = False) -> ReasoningReport:
-        """Fill the inferred graph (from the cache when the inputs are unchanged) and report on it."""
+        """Fill the inferred graph (unless the store already holds it) and report on it."""
         if self._report is not None and not refresh:
             return self._report
-        started = time.perf_counter()
-        key = cache_key((f"{f.graph} {f.path.name}", f.sha256) for f in self.files)
-        inferred = None if (refresh or self._cache is None) else self._cache.load(key)
-        cached = inferred is not None
-        if inferred is None:
-            self._progress("reasoning (OWL 2 RL)…")
-            inferred = infer(self.asserted().triples((None, None, None)))
-            if self._cache is not None:
-                self._cache.store(key, inferred)
-        target = self.dataset.graph(INFERRED_GRAPH)
-        target.remove((None, None, None))
-        target += inferred
-        seconds = time.perf_counter() - started
-        self._progress(f"inferences {'from cache' if cached else 'computed'} in {seconds:.2f} s")
-        self._report = ReasoningReport(inferred=len(target), seconds=seconds, cached=cached, kinds=kinds(inferred))
+        from kg.reasoning.run import reason
+
+        self._rdflib.pop(INFERRED_GRAPH, None)
+        self._report = reason(self, refresh=refresh)
         return self._report
 
     # queries --------------------------------------------------------------------------------
@@ -160,51 +143,67 @@ class KnowledgeGraph:
         """Run the stored query ``name`` with ``params`` (RDF terms or strings like ``ag:nvidia``)."""
         stored = self.stored(name)
         bindings = bind(stored, dict(params or {}))
-        prepared = prepare(stored.text, source=str(stored.path))
-        return self._run(prepared, bindings, reasoning)
+        check_query(stored.text, source=str(stored.path))
+        return self._run(stored.text, bindings, reasoning, str(stored.path))
 
     def sparql(self, text: str, params: Mapping[str, Any] | None = None, *, reasoning: bool = True,
                source: str = "query") -> QueryResult:
         """Run ad hoc SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); ``params`` bind its variables."""
-        from kg.analysis.queries import parse_value
-
-        prepared = prepare(text, source=source)
-        variables = query_variables(prepared)
+        variables = check_query(text, source=source)
         bindings = {}
         for name, value in (params or {}).items():
             if name not in variables:
                 raise QueryError(f"{source}: parameter {name!r} is not a variable of the query "
                                  f"(variables: {', '.join(sorted(variables)) or 'none'})")
             bindings[name] = value if not isinstance(value, str) else parse_value(value, name=name)
-        return self._run(prepared, bindings, reasoning)
+        return self._run(text, bindings, reasoning, source)
 
-    def _run(self, prepared, bindings, reasoning: bool) -> QueryResult:
-        graph = self.view(reasoning=reasoning)
-        return QueryResult.from_rdflib(graph.query(prepared, initBindings=bindings))
+    def _run(self, text: str, bindings, reasoning: bool, source: str) -> QueryResult:
+        if reasoning:
+            self.reason()
+        named = [f.graph for f in self.files]
+        return self.store.select(text, reasoning=reasoning, bindings=bindings, named=named, source=source)
 
     # export, validation, counts -------------------------------------------------------------
     def export(self, format: str = "turtle", *, inferred: bool = False) -> str:
         """The asserted (or asserted plus inferred) triples, byte-identical for the same data."""
-        graphs = [(g.identifier, g) for g in self.asserted_graphs()]
+        from kg.publishing.export import export_graphs
+
+        names = sorted({f.graph for f in self.files})
+        graphs = [(name, self.store.triples(name)) for name in names]
         if inferred:
-            graphs.append((INFERRED_GRAPH, self.inferred()))
+            self.reason()
+            graphs.append((INFERRED_GRAPH, self.store.triples(INFERRED_GRAPH)))
         return export_graphs(graphs, format)
 
     def validate(self) -> ValidationResult:
         """SHACL-validate the asserted graphs with ``shapes/*.ttl``."""
-        return validate(self.asserted().triples((None, None, None)), load_shapes(self.paths.shapes))
+        return validate(self.asserted(), load_shapes(self.paths.shapes))
 
     def info(self, *, reasoning: bool = True, validation: bool = True) -> Info:
         """Triple counts, entities by ``ai:`` class, sources (``src:`` IRIs described or cited) and conformance."""
-        asserted = self.asserted()
-        classes = Counter(o.n3(asserted.namespace_manager) for s, o in set(asserted.subject_objects(RDF.type))
-                          if str(o).startswith(str(AI)))
+        counts = self.sparql(_INFO_CLASSES, reasoning=False, source="kg info")
+        classes = Counter({row["class"].n3(self.ontology.namespace_manager): int(row["n"]) for row in counts.rows})
+        sources = self.sparql(_INFO_SOURCES, reasoning=False, source="kg info").rows[0]["n"]
         return Info(
-            asserted=sum(1 for _ in asserted.triples((None, None, None))),
+            asserted=self.store.count(ASSERTED_GRAPH),
             inferred=self.reason().inferred if reasoning else None,
             files=len(self.files),
-            sources=len({s for s in asserted.subjects() if str(s).startswith(str(SRC))}
-                        | {o for o in asserted.objects(None, PROV.wasDerivedFrom) if str(o).startswith(str(SRC))}),
+            sources=int(sources),
             classes=classes,
             conforms=self.validate().conforms if validation else None,
         )
+
+
+def _warn(message: str) -> None:
+    print(f"kg: warning: {message}", file=sys.stderr, flush=True)
+
+
+_INFO_CLASSES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(ai:)))
+} GROUP BY ?class"""
+
+_INFO_SOURCES = """SELECT (COUNT(DISTINCT ?src) AS ?n) WHERE {
+  { ?src ?p ?o } UNION { ?x prov:wasDerivedFrom ?src }
+  FILTER(isIRI(?src) && STRSTARTS(STR(?src), STR(src:)))
+}"""

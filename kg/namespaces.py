@@ -23,6 +23,7 @@ __all__ = [
     "GRAPH",
     "ONTOLOGY_GRAPH",
     "INFERRED_GRAPH",
+    "ASSERTED_GRAPH",
     "PREFIXES",
     "data_graph",
     "bind_prefixes",
@@ -42,6 +43,8 @@ UNIT = Namespace("http://qudt.org/vocab/unit/")
 GRAPH = Namespace("https://w3id.org/ai-industry/graph/")
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 INFERRED_GRAPH = URIRef(GRAPH + "inferred")
+#: The set union of the ontology and data graphs, kept by the store (see kg.store.oxigraph).
+ASSERTED_GRAPH = URIRef(GRAPH + "asserted")
 
 #: Prefix -> namespace, in the order they are written in outputs.
 PREFIXES: dict[str, Namespace] = {

@@ -14,17 +14,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyparsing import ParseException
+from typing import TYPE_CHECKING
+
 from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.sparql import Query
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 
-__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "prepare", "bind", "PARAM_TYPES"]
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+
+__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "check_query", "prepare", "bind", "PARAM_TYPES"]
 
 #: Declared parameter types and the datatype a bare value of that type gets.
 PARAM_TYPES = {"iri": None, "string": XSD.string, "integer": XSD.integer, "decimal": XSD.decimal,
@@ -201,12 +202,16 @@ def _walk(node):
             yield from _walk(value)
 
 
-def prepare(text: str, *, source: str = "query") -> Query:
+def prepare(text: str, *, source: str = "query") -> "Query":
     """Parse and translate a SPARQL query, with the project's prefixes predeclared.
 
     Raises :class:`QueryError` with line and column for a syntax error, and refuses updates,
     ``SERVICE`` and ``FROM``; ``source`` (a file name or "query") starts every message.
     """
+    from pyparsing import ParseException  # rdflib's SPARQL parser: slow to import, used by the reference path only
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         query = prepareQuery(text, initNs=PREFIXES)
     except ParseException as error:
@@ -226,7 +231,37 @@ def prepare(text: str, *, source: str = "query") -> Query:
     return query
 
 
-def query_variables(query: Query) -> set[str]:
+_EMPTY = None
+
+
+def check_query(text: str, *, source: str = "query") -> set[str]:
+    """Refuse what must not run (updates, ``SERVICE``, ``FROM``) and check the syntax; return the variables.
+
+    The syntax is checked by Oxigraph's own parser, on an empty store (a query over nothing
+    returns at once), so that the position it reports is the engine's; the project's prefixes are
+    predeclared exactly as they are when the query runs.
+    """
+    global _EMPTY
+    import pyoxigraph as ox
+
+    from kg.analysis.sparql_text import refusal, variables
+    from kg.store.oxigraph import syntax_error
+
+    reason = refusal(text)
+    if reason:
+        raise QueryError(f"{source}: {reason}")
+    if _EMPTY is None:
+        _EMPTY = ox.Store()
+    try:
+        _EMPTY.query(text, prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+    except SyntaxError as error:
+        raise syntax_error(error, text, source) from None
+    except OSError:
+        pass  # not a syntax error: the engine's own limits, met again (and reported) when the query runs
+    return variables(text)
+
+
+def query_variables(query: "Query") -> set[str]:
     """Every variable the query mentions (for checking ad hoc ``--param`` names)."""
     names: set[str] = set()
     for node in _walk(query.algebra):

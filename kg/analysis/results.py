@@ -9,14 +9,15 @@ the project's prefixes.
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from xml.sax.saxutils import escape, quoteattr
 from dataclasses import dataclass
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
-from rdflib.query import Result
 
 from kg.errors import QueryError
 from kg.namespaces import bind_prefixes
@@ -26,6 +27,19 @@ __all__ = ["QueryResult", "TABLE_FORMATS", "GRAPH_FORMATS"]
 #: Formats for SELECT/ASK results, and for CONSTRUCT/DESCRIBE results (name -> rdflib serializer).
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
 
 
 def _tsv_term(term) -> str:
@@ -50,20 +64,37 @@ class QueryResult:
     rows: list[dict[str, Any]]
     boolean: bool | None
     graph: Graph | None
-    _result: Result
 
     @classmethod
-    def from_rdflib(cls, result: Result) -> "QueryResult":
+    def from_rdflib(cls, result) -> "QueryResult":
+        """rdflib's answer (the reference evaluator the SPARQL workers still use) as a QueryResult."""
         if result.type == "SELECT":
             names = [str(v) for v in result.vars or []]
-            rows = [{name: row[i] for i, name in enumerate(names)} for row in result]
-            return cls("SELECT", names, rows, None, None, result)
+            return cls("SELECT", names, [{name: row[i] for i, name in enumerate(names)} for row in result], None, None)
         if result.type == "ASK":
-            return cls("ASK", [], [], bool(result.askAnswer), None, result)
+            return cls("ASK", [], [], bool(result.askAnswer), None)
         graph = bind_prefixes(Graph())
         for triple in result.graph or ():
             graph.add(triple)
-        return cls(result.type, [], [], None, graph, result)
+        return cls(result.type, [], [], None, graph)
+
+    @classmethod
+    def from_oxigraph(cls, result) -> "QueryResult":
+        """Convert Oxigraph's answer (solutions, boolean or triples) into rdflib terms, at the boundary."""
+        import pyoxigraph as ox
+
+        from kg.store.terms import from_oxigraph, triples_from_oxigraph
+
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [{name: from_oxigraph(solution[name]) for name in names} for solution in result]
+            return cls("SELECT", names, rows, None, None)
+        if isinstance(result, ox.QueryBoolean):
+            return cls("ASK", [], [], bool(result), None)
+        graph = bind_prefixes(Graph())
+        for triple in triples_from_oxigraph(result):
+            graph.add(triple)
+        return cls("CONSTRUCT", [], [], None, graph)
 
     def records(self) -> list[dict[str, Any]]:
         """The rows with plain Python values: IRIs as str, literals as int/Decimal/date/str…"""
@@ -102,10 +133,26 @@ class QueryResult:
             return self._xml()
         if format == "csv" and self.kind != "SELECT":
             raise QueryError("CSV holds SELECT results only; use --format json, xml or table for ASK")
-        out = io.BytesIO()
-        self._result.serialize(out, encoding="utf-8", format=format)
-        text = out.getvalue().decode("utf-8")
-        return text if text.endswith("\n") else text + "\n"
+        if format == "csv":
+            return self._csv()
+        return self._json()
+
+    def _json(self) -> str:
+        """SPARQL 1.1 Query Results JSON (W3C), with unbound variables left out of their solution."""
+        if self.kind == "ASK":
+            return json.dumps({"head": {}, "boolean": bool(self.boolean)}) + "\n"
+        bindings = [{name: _json_term(term) for name, term in row.items() if term is not None} for row in self.rows]
+        return json.dumps({"head": {"vars": self.vars}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
+
+    def _csv(self) -> str:
+        """SPARQL 1.1 Query Results CSV (W3C): lexical forms only, CRLF line ends, RFC 4180 quoting."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(self.vars)
+        for row in self.rows:
+            writer.writerow(["" if row[v] is None else ("_:" + row[v]) if isinstance(row[v], BNode) else str(row[v])
+                             for v in self.vars])
+        return out.getvalue()
 
     def _xml(self) -> str:
         """SPARQL Query Results XML; written here because rdflib's writer fails on unbound values."""

@@ -89,7 +89,7 @@ def _emit(result, fmt: str | None, graph, args: argparse.Namespace | None = None
         if fmt != "table":
             raise InputError("--columns and --wide shape the table; use them with --format table")
         options = {"columns": args.columns, "wide": args.wide}
-    write(result.serialize(fmt, namespace_manager=graph.dataset.namespace_manager, **options))
+    write(result.serialize(fmt, namespace_manager=graph.namespace_manager, **options))
     return 0
 
 

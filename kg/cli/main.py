@@ -24,7 +24,7 @@ from kg.errors import InputError, KGError
 __all__ = ["main", "command", "open_graph", "Command", "COMMAND_MODULES", "EXIT_CODES", "write", "write_file", "version"]
 
 #: Modules whose import registers commands; append yours to add commands.
-COMMAND_MODULES = ["kg.cli.commands", "kg.cli.submissions", "kg.cli.publishing", "kg.analysis.report"]
+COMMAND_MODULES = ["kg.cli.commands", "kg.cli.store", "kg.cli.submissions", "kg.cli.publishing", "kg.analysis.report"]
 
 EXIT_CODES = """exit codes:
   0  success
@@ -45,33 +45,44 @@ class Command:
     help: str
     run: Callable[[argparse.Namespace], int]
     configure: Callable[[argparse.ArgumentParser], None] | None = None
+    overrides: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, Command] = {}
 
 
-def command(name: str, *, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
-    """Register the decorated ``run(args) -> int`` as ``kg NAME``."""
+def command(name: str, *, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None,
+            overrides: tuple[str, ...] = ()):
+    """Register the decorated ``run(args) -> int`` as ``kg NAME`` (``overrides``: common options it redefines)."""
 
     def register(run: Callable[[argparse.Namespace], int]):
-        _REGISTRY[name] = Command(name, help, run, configure)
+        _REGISTRY[name] = Command(name, help, run, configure, overrides)
         return run
 
     return register
 
 
-def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """The folder and cache options: explained in ``kg --help``, one short line in each command's help."""
+def _add_common(parser: argparse.ArgumentParser, *, suppress: bool, skip: tuple[str, ...] = ()) -> None:
+    """The folder, store and cache options: explained in ``kg --help``, one short group in each command's help."""
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group(
-        "folders and cache", "  --data, --ontology, --shapes, --queries DIR; --cache-dir DIR; --no-cache; --debug\n"
-        "  (explained in kg --help)" if suppress else None)
+        "folders, store and cache", "  --data, --ontology, --shapes, --queries DIR; --store DIR"
+        + ("" if "--endpoint" in skip else "; --endpoint URL") + ";\n  --reasoner rules|owlrl; --cache-dir DIR; "
+        "--no-cache; --debug (explained in kg --help)" if suppress else None)
     hide = (lambda text: argparse.SUPPRESS) if suppress else (lambda text: text)
     for folder in ("data", "ontology", "shapes", "queries"):
         group.add_argument(f"--{folder}", metavar="DIR", default=default,
                            help=hide(f"read {folder} from DIR (default: $KG_{folder.upper()}, else the repository's {folder}/)"))
     group.add_argument("--cache-dir", metavar="DIR", default=default, help=hide("inference cache folder (default: $KG_CACHE_DIR or ~/.cache/kg)"))
     group.add_argument("--no-cache", action="store_true", default=default or False, help=hide("neither read nor write the inference cache"))
+    group.add_argument("--store", metavar="DIR", default=default,
+                       help=hide("answer from the on-disk store built by `kg load --store DIR` (default: the folders, in memory)"))
+    if "--endpoint" not in skip:
+        group.add_argument("--endpoint", metavar="URL", default=default,
+                           help=hide("answer from a SPARQL 1.1 endpoint filled by `kg push` (read-only)"))
+    group.add_argument("--reasoner", choices=("rules", "owlrl"), default=default,
+                       help=hide("rules: OWL 2 RL rules compiled from the ontology, run on the store (default); "
+                                 "owlrl: the reference closure (slow, cached)"))
     group.add_argument("--debug", action="store_true", default=default or False, help=hide("show tracebacks of internal errors"))
 
 
@@ -110,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         if cmd.name not in _OWN_OUTPUT:
             sub.add_argument("-o", "--output", metavar="FILE",
                              help="write the result to FILE (replaced only once complete) instead of stdout")
-        _add_common(sub, suppress=True)  # after the command's own options, so that its help shows them first
+        _add_common(sub, suppress=True, skip=cmd.overrides)  # after the command's own options, so that its help shows them first
         sub.set_defaults(run=cmd.run, _writes_result=cmd.name not in _OWN_OUTPUT)
     return parser
 
@@ -130,7 +141,9 @@ def open_graph(args: argparse.Namespace):
     from kg.knowledge_graph import KnowledgeGraph
 
     return KnowledgeGraph(ontology=args.ontology, data=args.data, shapes=args.shapes, queries=args.queries,
-                          cache=not args.no_cache, cache_folder=args.cache_dir, progress=progress)
+                          cache=not args.no_cache, cache_folder=args.cache_dir, progress=progress,
+                          store=args.store, endpoint=getattr(args, "endpoint", None),
+                          **({"reasoner": args.reasoner} if args.reasoner else {}))
 
 
 _OUTPUT: list[str] | None = None  # the result, collected while -o FILE is in effect

@@ -14,17 +14,18 @@ def _publish_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", metavar="DIR", help="folder to write the site into (created if missing)")
     parser.add_argument("--base-url", default=BASE, help=f"where the site will be hosted, for the dataset "
                         f"description's links (default: {BASE})")
-    parser.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint to name in the description "
-                        "(default: BASE-URL + sparql)")
+    parser.add_argument("--endpoint", metavar="URL", dest="describe_endpoint",
+                        help="SPARQL endpoint to name in the description (default: BASE-URL + sparql); "
+                             "here it names the endpoint, the graph is read from the folders or --store")
 
 
 @command("publish", help="write a static linked-data site: entity pages (HTML + Turtle + JSON-LD), dumps, "
-         "VoID/DCAT, ontology docs", configure=_publish_args)
+         "VoID/DCAT, ontology docs", configure=_publish_args, overrides=("--endpoint",))
 def publish(args: argparse.Namespace) -> int:
     from kg.publishing.site import publish as write_site
 
     base = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
-    report = write_site(open_graph(args), args.dir, base=base, endpoint=args.endpoint)
+    report = write_site(open_graph(args), args.dir, base=base, endpoint=args.describe_endpoint)
     print(f"kg: wrote {report.files} files ({report.entities} entity pages, {len(report.dumps)} dumps) to "
           f"{args.dir}; open {args.dir}/index.html", file=sys.stderr)
     return 0

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import InputError
-from kg.namespaces import bind_prefixes
+from kg.namespaces import PREFIXES, bind_prefixes
 
 __all__ = ["EXPORT_FORMATS", "export_graphs"]
 
@@ -45,18 +45,19 @@ def _normalise_json(node, parent_key: str = ""):
 
 
 def _trig(graphs: list[tuple[URIRef, list[tuple]]]) -> str:
-    """TriG with the graphs in name order (rdflib's serializer orders them as a set, i.e. randomly)."""
-    blocks, header = [], None
-    for name, triples in graphs:
-        dataset = bind_prefixes(Dataset())
-        target = dataset.graph(name)
-        for triple in triples:
-            target.add(triple)
-        lines = dataset.serialize(format="trig").splitlines()
-        prefixes = [line for line in lines if line.startswith("@prefix")]
-        header = sorted(set(prefixes) | set(header or []))
-        blocks.append("\n".join(line for line in lines if not line.startswith("@prefix")).strip("\n"))
-    return "\n".join(header or []) + "\n\n" + "\n\n".join(blocks) + "\n"
+    """TriG by Oxigraph's writer, graphs in name order and triples sorted.
+
+    rdflib's TriG writer prints a blank node that is only an object in one graph as ``[ ]``, a
+    fresh node, which cut inferred triples off the value nodes they share with the data; Oxigraph
+    keeps every blank node's label, so the dump is isomorphic to the N-Quads one.
+    """
+    import pyoxigraph as ox
+
+    from kg.store.terms import quads_to_oxigraph
+
+    quads = [quad for name, triples in graphs for quad in quads_to_oxigraph(triples, name)]
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
 
 
 def export_graphs(graphs: Iterable[tuple[URIRef, Iterable[tuple]]], format: str) -> str:

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg.errors import NonConformingError
 from kg.namespaces import bind_prefixes
+from kg.reasoning.common import ReasoningError, ReasoningReport
 
 __all__ = ["ReasoningError", "ReasoningReport", "infer", "is_trivial", "cache_key", "InferenceCache"]
 
@@ -42,25 +40,6 @@ _ERROR_MESSAGE = URIRef(_ERROR_NS + "ErrorMessage")
 _ERROR_TEXT = URIRef(_ERROR_NS + "error")
 #: Skolem namespace for blank nodes in the cache file (N-Triples parsers relabel ``_:x`` at random).
 _GENID = "https://w3id.org/ai-industry/.well-known/genid/"
-
-
-class ReasoningError(NonConformingError):
-    """owlrl found the ontology and data inconsistent; ``messages`` are its notes, ``resources`` the IRIs they name."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        self.resources = sorted({iri for m in messages for iri in re.findall(r"https?://[^\s,;'\"()<>]+", m)})
-        super().__init__("the reasoner found the data inconsistent with the ontology:\n  " + "\n  ".join(messages))
-
-
-@dataclass
-class ReasoningReport:
-    """What reasoning added: triple counts by kind (predicate, or ``rdf:type`` with its class)."""
-
-    inferred: int
-    seconds: float
-    cached: bool
-    kinds: Counter = field(default_factory=Counter)
 
 
 def is_trivial(triple: tuple, symmetric: set) -> bool:

@@ -68,7 +68,7 @@ def syntax_advice(why: str) -> str | None:
         if prefix in PREFIXES:
             return f"declare the prefix: @prefix {prefix}: <{PREFIXES[prefix]}> ."
         return f"declare the prefix {prefix}: with @prefix, or write the full IRI in <…>"
-    if "EOF found" in why or "at end of statement" in why:
+    if any(words in why for words in ("EOF found", "at end of statement", "followed by a dot", "Unexpected end")):
         return "the statement before this point may be missing its final '.', or a ';' or ',' between values"
     return None
 
@@ -177,3 +177,60 @@ def load_dataset(ontology: Path, data: Path) -> tuple[Dataset, list[SourceFile]]
         target += graph
         files.append(SourceFile(path=path, graph=graph_name, sha256=digest, triples=len(graph)))
     return dataset, files
+
+
+#: Oxigraph's parsers by suffix: strict W3C Turtle and N-Triples (rdflib's accepts N3 as Turtle).
+_OX_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES"}
+
+
+def _oxigraph_position(error: SyntaxError, text: bytes = b"") -> str:
+    """Oxigraph's "Parser error at line L column C: why" as "line L, column C: why" (our wording everywhere).
+
+    An error at the end of the input (a missing final '.') is placed just after the last character
+    that is not white space, where the missing token belongs, and common mistakes get advice.
+    """
+    message = re.sub(r"^Parser error at ", "", str(error))
+    message = re.sub(r"^line (\d+) column (\d+): ", r"line \1, column \2: ", message)
+    message = re.sub(r"^line (\d+) between columns (\d+) and \d+: ", r"line \1, column \2: ", message)
+    message = re.sub(r" \(line \d+\)$", "", message.rstrip())  # Oxigraph repeats the line; ours is above
+    found = re.match(r"^line (\d+), column (\d+): (.*)$", message, re.S)
+    if found and text:
+        decoded = text.decode("utf-8", "replace")
+        end = len(decoded.rstrip())
+        last_line, last_column = decoded.count("\n", 0, end) + 1, end - (decoded.rfind("\n", 0, end) + 1) + 1
+        if (int(found.group(1)), int(found.group(2))) > (last_line, last_column):
+            message = f"line {last_line}, column {last_column}: {found.group(3)}"
+    advice = syntax_advice(message)
+    return message + (f" ({advice})" if advice else "")
+
+
+def read_quads(path: Path, *, graph: URIRef, label: str) -> tuple[list, str]:
+    """Parse one file strictly with Oxigraph into quads of ``graph``; return them and the file's sha256.
+
+    Blank nodes get labels from the file's canonical form (RDFC-1.0), prefixed with a tag of
+    ``label``: Oxigraph, like rdflib, names them at random on every parse, and exports must not
+    change from run to run, nor two files' blank nodes meet.
+    """
+    import pyoxigraph as ox
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read: {error.strerror}") from None
+    name = ox.NamedNode(str(graph))
+    try:
+        parsed = list(ox.parse(raw, format=getattr(ox.RdfFormat, _OX_FORMATS[path.suffix]),
+                               base_iri=path.resolve().as_uri(), without_named_graphs=True))
+    except SyntaxError as error:
+        raise LoadError(f"{path}: {_oxigraph_position(error, raw)}") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in parsed):
+        return [ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed], digest
+    dataset = ox.Dataset(parsed)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    tag = hashlib.sha1(label.encode()).hexdigest()[:8]
+
+    def relabel(term):
+        return ox.BlankNode(f"b{tag}x{term.value}") if isinstance(term, ox.BlankNode) else term
+
+    return [ox.Quad(relabel(q.subject), q.predicate, relabel(q.object), name) for q in dataset], digest

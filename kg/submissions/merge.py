@@ -137,7 +137,7 @@ def choose_targets(new: Graph, graph, into: Path | None) -> dict[Path, list]:
     for f in graph.files:
         if not str(f.graph).startswith("https://w3id.org/ai-industry/graph/data/"):
             continue
-        g = graph.dataset.graph(f.graph)
+        g = graph.named_graph(f.graph)
         per_file[f.path] = Counter(o for o in g.objects(None, RDF.type))
         for s in g.subjects(RDF.type, None):
             home.setdefault(s, f.path)
