@@ -58,7 +58,7 @@ class KnowledgeGraph:
                  shapes: str | os.PathLike | None = None, queries: str | os.PathLike | None = None,
                  cache: bool = True, cache_folder: str | os.PathLike | None = None,
                  progress: Callable[[str], None] | None = None, store: str | os.PathLike | None = None,
-                 endpoint: str | None = None, reasoner: str = "owlrl", timeout: float | None = None):
+                 endpoint: str | None = None, reasoner: str = "rules", timeout: float | None = None):
         if reasoner not in REASONERS:
             raise QueryError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
         self.paths = resolve_paths(ontology=ontology, data=data, shapes=shapes, queries=queries)

@@ -79,7 +79,7 @@ def test_duplicate_triples_across_files_give_one_row(tmp_path):
 
 
 def test_cache_is_reused_and_owlrl_not_called(tmp_path, monkeypatch):
-    args = dict(ontology=FIXTURES / "ontology", data=FIXTURES / "data", cache_folder=tmp_path)
+    args = dict(ontology=FIXTURES / "ontology", data=FIXTURES / "data", cache_folder=tmp_path, reasoner="owlrl")
     first = KnowledgeGraph(**args).reason()
     assert not first.cached and list(tmp_path.glob("inferred-*.nt"))
     import owlrl
@@ -98,7 +98,7 @@ def test_cache_is_reused_and_owlrl_not_called(tmp_path, monkeypatch):
 def test_changed_data_invalidates_the_cache(tmp_path):
     for folder in ("ontology", "data"):
         shutil.copytree(FIXTURES / folder, tmp_path / folder)
-    args = dict(ontology=tmp_path / "ontology", data=tmp_path / "data", cache_folder=tmp_path / "cache")
+    args = dict(ontology=tmp_path / "ontology", data=tmp_path / "data", cache_folder=tmp_path / "cache", reasoner="owlrl")
     assert not KnowledgeGraph(**args).reason().cached
     assert KnowledgeGraph(**args).reason().cached
     with open(tmp_path / "data" / "deals.ttl", "a") as out:

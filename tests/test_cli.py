@@ -120,9 +120,10 @@ def test_query_reasoning_switch(kg):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["query", "investment"], "Did you mean 'investments'? Known queries: alliances, circular-financing, competitors, compute-commitments, "
-                                 "conflicting-claims, entity, exposure, frenemies, investments, model-availability, network, rival-backers, "
-                                 "timeline, totals"),
+    (["query", "investment"], "Did you mean 'investments'? Known queries: alliances, camp-money-loops, circular-financing, claims, "
+                                 "co-investing-rivals, competitors, compute-commitments, conflicting-claims, entity, exposure, frenemies, "
+                                 "investments, model-availability, network, rival-backers, rivalries, share-price-moves, stakes, "
+                                 "supplied-products, timeline, totals, valuations"),
     (["query", "entity"], "needs the parameter 'entity' (iri)"),
     (["query", "investments", "--param", "lab=ag:x"], "has no parameter 'lab'; its parameters: investor, investee"),
     (["query", "investments", "--param", "investor"], "--param 'investor': expected NAME=VALUE"),

@@ -73,8 +73,8 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool, skip: tuple[
     for folder in ("data", "ontology", "shapes", "queries"):
         group.add_argument(f"--{folder}", metavar="DIR", default=default,
                            help=hide(f"read {folder} from DIR (default: $KG_{folder.upper()}, else the repository's {folder}/)"))
-    group.add_argument("--cache-dir", metavar="DIR", default=default, help=hide("inference cache folder (default: $KG_CACHE_DIR or ~/.cache/kg)"))
-    group.add_argument("--no-cache", action="store_true", default=default or False, help=hide("neither read nor write the inference cache"))
+    group.add_argument("--cache-dir", metavar="DIR", default=default, help=hide("cache folder of the owlrl reasoner (default: $KG_CACHE_DIR or ~/.cache/kg)"))
+    group.add_argument("--no-cache", action="store_true", default=default or False, help=hide("neither read nor write the owlrl reasoner's cache"))
     group.add_argument("--store", metavar="DIR", default=default,
                        help=hide("answer from the on-disk store built by `kg load --store DIR` (default: the folders, in memory)"))
     if "--endpoint" not in skip:

@@ -46,11 +46,13 @@ def reason(graph, *, refresh: bool = False) -> ReasoningReport:
         return ReasoningReport(inferred=total, seconds=time.perf_counter() - started, cached=True, kinds=count_kinds(store))
     cached = False
     if graph.reasoner == "rules":
-        from kg.reasoning.rules import infer_in_store
+        from kg.reasoning.fixpoint import infer_in_store
 
         graph._progress("reasoning (OWL 2 RL rules on the store)…")
-        infer_in_store(store.oxigraph, ontology=_named(ONTOLOGY_GRAPH),
-                       asserted=[_named(f.graph) for f in graph.files], target=_named(INFERRED_GRAPH))
+        report = infer_in_store(store.oxigraph, ontology=_named(ONTOLOGY_GRAPH),
+                                asserted=[_named(f.graph) for f in graph.files], target=_named(INFERRED_GRAPH))
+        graph._progress(f"inferences computed in {report.seconds:.2f} s")
+        return report
     else:
         cache = InferenceCache(graph._cache_folder) if graph._cache_folder is not None else None
         key = cache_key((f"{f.graph} {f.path.name}", f.sha256) for f in graph.files)
@@ -63,7 +65,6 @@ def reason(graph, *, refresh: bool = False) -> ReasoningReport:
                 cache.store(key, inferred)
         store.clear_inferred()
         store.add_inferred(inferred)
-    store.drop_inferred_overlap()
     seconds = time.perf_counter() - started
     graph._progress(f"inferences {'from cache' if cached else 'computed'} in {seconds:.2f} s")
     total = store.count(INFERRED_GRAPH)

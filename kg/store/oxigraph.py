@@ -105,11 +105,6 @@ class OxigraphStore:
         """rdflib triples into ``graph/inferred`` (for the reference reasoner and the cache)."""
         self.oxigraph.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _INFERRED) for s, p, o in triples)
 
-    def drop_inferred_overlap(self) -> None:
-        """Remove from ``graph/inferred`` what is asserted anyway: the two graphs never share a triple."""
-        self.oxigraph.update(f"DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ "
-                             f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} GRAPH <{ASSERTED_GRAPH}> {{ ?s ?p ?o }} }}")
-
     def flush(self) -> None:
         if self.path is not None and not self.read_only:
             self.oxigraph.flush()
