@@ -76,3 +76,8 @@ def test_a_bare_number_or_a_label_is_not_a_figure():
     row = {"value": Literal("additional capacity"), "maxValue": Literal("1.0", datatype=XSD.decimal),
            "unit": URIRef(UNIT + "GigaW"), "qualifier": URIRef(AI + "UpTo")}
     assert describe(from_row(row)) == "up to 1 GW — additional capacity"
+
+
+def test_a_percentage_column_reads_as_a_percentage():
+    row = {"percentage": Literal("27.0", datatype=XSD.decimal), "qualifierLabel": Literal("exact", lang="en")}
+    assert describe(from_row(row)) == "27 %"

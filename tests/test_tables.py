@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.analysis.figures import describe, from_row, humanize_text
-from kg.analysis.tables import escape, render
+from kg.analysis.tables import _figure_columns, escape, render
 from kg.namespaces import bind_prefixes
 
 NM = bind_prefixes(Graph()).namespace_manager
@@ -59,14 +59,14 @@ def _columns(output: str) -> list[str]:
 def _expected(result, row) -> list[str]:
     """What a person must be able to read of one row."""
     names = result.vars
-    figure = from_row(row) if any(n in names for n in ("currency", "qualifier", "unit")) else None
+    parts = _figure_columns(names)  # the columns the renderer reads as one figure
+    figure = from_row(row) if parts else None
     texts = []
     for name in names:
         value = row[name]
         if value is None:
             continue
-        if figure is not None and name in ("value", "maxValue", "minValue", "currency", "qualifier", "qualifierLabel",
-                                           "unit", "number"):
+        if figure is not None and name in parts:
             continue
         if name == "currency" or (isinstance(value, Literal) and value.datatype == XSD.decimal and "currency" in names):
             continue  # read as part of a money column (checked below)

@@ -186,8 +186,8 @@ def qualifier_words(qualifier: str | None) -> str:
 
 
 #: Column names a query may use for each part of a figure.
-PARTS = {"value": ("value", "number", "amount"), "max": ("maxValue",), "min": ("minValue",),
-         "currency": ("currency",), "unit": ("unit", "unitCode", "unitText"), "qualifier": ("qualifier",),
+PARTS = {"value": ("value", "number", "amount", "percentage"), "max": ("maxValue",), "min": ("minValue",),
+         "currency": ("currency",), "unit": ("unit", "unitCode", "unitText"), "qualifier": ("qualifier", "qualifierLabel"),
          "magnitude": ("magnitude",), "sources": ("amountSources", "figureSources")}
 
 
@@ -197,6 +197,8 @@ def from_row(row: Mapping[str, Any]) -> Figure | None:
         return next((row[name] for name in PARTS[part] if row.get(name) not in (None, "")), None)
 
     value = get("value")
+    if value is not None and get("unit") is None and row.get("percentage") is value:
+        row = {**row, "unit": "PERCENT"}  # a column named percentage holds a percentage
     note = str(value) if value is not None and _decimal(value) is None else None
     figure = Figure(value=_decimal(value), note=note, min=_decimal(get("min")), max=_decimal(get("max")),
                     currency=str(get("currency")) if get("currency") is not None else None,

@@ -94,7 +94,7 @@ def _figure_columns(names: Sequence[str]) -> list[str]:
     context = [n for n in names if n in PARTS["currency"] + PARTS["unit"] + PARTS["qualifier"] + PARTS["magnitude"]]
     if not numbers or not context:
         return []
-    return numbers + context + (["qualifierLabel"] if "qualifierLabel" in names else [])
+    return numbers + context + (["qualifierLabel"] if "qualifierLabel" in names and "qualifierLabel" not in context else [])
 
 
 def _bound_by_name(name: str) -> str:
