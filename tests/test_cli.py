@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Variable
@@ -83,9 +84,9 @@ def test_query_table_and_non_terminal_default(kg):
 def test_table_shows_literals_as_read_not_as_turtle(kg):
     """The NVIDIA row's qualifier label is "up to"@en: a table shows the words, csv/json keep the tag."""
     _, out, _ = kg("query", "investments", "--param", "investor=ag:nvidia", "--param", "investee=ag:anthropic",
-                   "--format", "table")
+                   "--format", "table", "--columns", "investment,value")
     row = next(line for line in out.splitlines() if line.startswith("deal:nvidia-anthropic-investment"))
-    assert " up to " in row and "@en" not in out
+    assert "│ up to $10 bn" in row and "@en" not in out
     _, json_out, _ = kg("query", "investments", "--param", "investor=ag:nvidia", "--param", "investee=ag:anthropic",
                         "--format", "json")
     cell = json.loads(json_out)["results"]["bindings"][0]["qualifierLabel"]
@@ -276,3 +277,135 @@ def test_entry_point_subprocess_exit_codes():
     inconsistent = FIXTURES / "inconsistent"
     done = python_kg("--ontology", str(inconsistent / "ontology"), "--data", str(inconsistent / "data"), "info")
     assert done.returncode == 1 and "inconsistent" in done.stderr
+
+
+# --- issue 12: command line basics ------------------------------------------------------------
+
+def test_version(kg):
+    from kg.cli.main import version
+
+    code, out, _ = kg("--version")
+    assert code == 0 and out.strip() == f"kg {version()}" and version()[0].isdigit()
+
+
+@pytest.mark.parametrize("argv", [["query", "investments", "--format", "json"], ["sparql", "ASK { ?s ?p ?o }", "--format", "json"],
+                                  ["info", "--no-reasoning"], ["reason"], ["queries"], ["export", "--format", "nt"]])
+def test_output_file_holds_what_stdout_would(kg, tmp_path, argv):
+    _, expected, _ = kg(*argv)
+    target = tmp_path / "result"
+    target.write_text("old contents")
+    code, out, _ = kg(*argv, "-o", str(target))
+    assert code == 0 and out == ""
+    untimed = lambda text: re.sub(r"in \d+\.\d+ s", "", text)  # noqa: E731 - kg reason says how long it took
+    assert untimed(target.read_text(encoding="utf-8")) == untimed(expected)
+    assert [p.name for p in tmp_path.iterdir()] == ["result"]  # no temporary file left behind
+
+
+def test_output_file_of_a_failing_command_is_left_alone(kg, tmp_path):
+    target = tmp_path / "result.csv"
+    target.write_text("old contents")
+    code, _, err = kg("query", "investments", "--param", "investee=ag:antropic", "-o", str(target))
+    assert code == 2 and target.read_text() == "old contents"
+    code, _, err = kg("query", "investments", "-o", str(tmp_path / "missing" / "x.csv"))
+    assert code == 2 and "cannot write" in err
+
+
+def test_validate_writes_its_report_to_a_file(kg, tmp_path):
+    submission = tmp_path / "bad.ttl"
+    submission.write_text("@prefix ag: <https://w3id.org/ai-industry/agent/> .\n"
+                          "@prefix ai: <https://w3id.org/ai-industry/ontology#> .\n"
+                          "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+                          "ag:x a ai:AILab ; prov:wasDerivedFrom src:001_c1ac4854148f4206 .\n")
+    code, out, _ = kg("validate", str(submission), "-o", str(tmp_path / "report.txt"))
+    report = (tmp_path / "report.txt").read_text()
+    assert code == 2 and out == ""
+    assert "line 4, col 39" in report  # the position of src:, on the line written
+    assert "@prefix src: <https://w3id.org/ai-industry/source/>" in report and "@prefix ag:" not in report.split("fix:")[1]
+
+
+def test_each_command_shows_its_own_options_first(capsys):
+    from kg.cli.main import main
+
+    assert main(["query", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert text.index("--param") < text.index("folders, store and cache") and text.index("--columns") < text.index("folders, store and cache")
+    usage = text.split("\n\n")[0]
+    assert "--data" not in usage and "-o FILE" in usage
+    assert len(text.splitlines()) < 35 and text.count("--data") == 1  # the common options in one short line
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    assert "read data from DIR" in text and "--version" in text  # explained once, in kg --help
+    assert main(["query", "investments", "--data", "data", "--no-cache", "--format", "csv"]) == 0  # still accepted
+
+
+def test_loader_syntax_error_at_the_end_of_a_file_has_a_real_position(kg, tmp_path):
+    """A missing final dot once gave 'col -1047': rdflib reports the end of input as offset -1."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "facts.ttl").write_text("@prefix ag: <https://w3id.org/ai-industry/agent/> .\n"
+                                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                                    "ag:acme rdfs:label \"Acme\" \n\n")
+    code, _, err = kg("--data", str(data), "info", "--no-reasoning")
+    assert code == 2 and "facts.ttl: line 3, column 26:" in err and "final '.'" in err
+
+
+def test_loader_names_the_undeclared_prefix(kg, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "facts.ttl").write_text("@prefix ag: <https://w3id.org/ai-industry/agent/> .\n"
+                                    "ag:acme <http://www.w3.org/ns/prov#wasDerivedFrom> src:001_x .\n")
+    code, _, err = kg("--data", str(data), "info", "--no-reasoning")
+    assert code == 2 and "line 2" in err and "@prefix src: <https://w3id.org/ai-industry/source/>" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["query", "entity", "--param", "entity=ag:nvidiaa"], "ag:nvidiaa is not in the graph — did you mean ag:nvidia (NVIDIA)?"),
+    (["query", "investments", "--param", "investee=ag:antropic"], "did you mean ag:anthropic (Anthropic)?"),
+    (["query", "model-availability", "--param", "onAllOf=ai:CloudPlatfrom"], "did you mean ai:CloudPlatform"),
+    (["query", "investments", "--param", "investee=ag:qqqqqqqq"], "ag:qqqqqqqq is not in the graph (no IRI"),
+])
+def test_unknown_iri_parameters_get_suggestions(kg, argv, message):
+    code, out, err = kg(*argv)
+    assert code == 2 and out == "" and message in err
+
+
+def test_group_concat_distinct_over_an_unbound_optional_variable(kg, real_graph):
+    """`kg sparql` crashed (exit 3, NotBoundError in rdflib's evaluator) on a valid GROUP_CONCAT(DISTINCT ?x)
+    whose ?x is unbound in some solutions. The answer is compared with pyoxigraph run directly on the triples."""
+    import pyoxigraph
+
+    query = ('SELECT ?d (GROUP_CONCAT(DISTINCT ?x; separator=", ") AS ?s) WHERE { ?d a ai:Investment '
+             'OPTIONAL { ?d ai:amount ?a . ?a schema:currency ?x } } GROUP BY ?d ORDER BY ?d')
+    code, out, err = kg("sparql", query, "--format", "csv", "--no-reasoning")
+    assert code == 0, err
+    got = {(r["d"], r["s"]) for r in csv.DictReader(io.StringIO(out))}
+    store = pyoxigraph.Store()
+    store.load(real_graph.export("nt").encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    from kg.namespaces import PREFIXES
+
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    expected = {(s["d"].value, s["s"].value if s["s"] is not None else "") for s in store.query(prologue + query)}
+    assert got == expected and len(got) == 8
+    assert dict(got)["https://w3id.org/ai-industry/deal/microsoft-anthropic-investment"] == "USD"  # two amounts, one currency
+    assert dict(got)["https://w3id.org/ai-industry/deal/amazon-anthropic-investment"] == ""
+
+
+def test_entity_shows_value_nodes_as_figures_with_their_sources(kg):
+    """Source 000 says Microsoft owns 27 % of OpenAI: the stake's percentage was a blank node id."""
+    code, out, _ = kg("query", "entity", "--param", "entity=deal:microsoft-openai-stake", "--format", "csv")
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["property"].endswith("#percentage")]
+    assert code == 0 and rows == [{**rows[0], "value": "27.0", "unit": "http://qudt.org/vocab/unit/PERCENT",
+                                   "qualifier": str(AI.Exact), "sources": "000_344770c96ebca10a"}]
+    code, out, _ = kg("query", "entity", "--param", "entity=deal:anthropic-azure-compute", "--format", "table",
+                      "--columns", "property,value,sources", "--wide")
+    assert code == 0 and "_:" not in out
+    for figure in ("$30 bn", "$30 bn (roughly)", "1 GW", "up to 1 GW — additional capacity on top of the purchase"):
+        assert f"│ {figure} " in out
+    (roughly,) = [line for line in out.splitlines() if "$30 bn (roughly)" in line]
+    assert roughly.rstrip().endswith("004_9fb578446bd148d3")  # the figure's own source, not the deal's four
+
+
+def test_sparql_warns_about_an_unknown_iri_but_answers(kg):
+    code, out, err = kg("sparql", "SELECT ?b WHERE { ?a ai:investsIn ?b }", "--param", "a=ag:nvida", "--format", "csv")
+    assert code == 0 and out.split() == ["b"]
+    assert "warning: parameter 'a': ag:nvida is not in the graph — did you mean ag:nvidia (NVIDIA)?" in err

@@ -124,7 +124,7 @@ def test_entity_page_reads_like_an_entry(index):
 
 
 def test_report_markdown_escapes_labels():
-    from kg.analysis.report import _md_escape
+    from kg.analysis.report_format import _md as _md_escape
 
     text = _md_escape('<img src=x onerror=alert(1)> [click](javascript:alert(1)) | *x*\x1b[2J')
     assert "<" not in text and ">" not in text and "\x1b" not in text

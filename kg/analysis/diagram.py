@@ -1,8 +1,14 @@
-"""The network diagram of the briefing: DOT text from the ``network`` query, rendered by Graphviz.
+"""The briefing's pictures: DOT text from the ``network`` query, rendered by Graphviz.
 
-The DOT is written here (no Python dependency); rendering needs the ``dot`` program, which is a
-system package. Without it the report still builds and says why the picture is missing, so that
-``kg report`` works on any machine that runs ``kg``.
+Two pictures, because one crowded picture hid the point: the money picture draws every tie in the
+direction money flows (investor to company, compute buyer to provider, chip customer to supplier),
+so a loop of money reads as a cycle of arrows; the rivalry picture draws who competes with whom.
+Labels are sized for the width the README shows the picture at (about 900 pixels): a picture's
+font size on screen is its font size times the shown width over the drawing's width, so the
+drawing is kept narrow (top to bottom, one node per organization, one edge per pair and kind).
+
+The DOT is written here (no Python dependency); rendering needs the ``dot`` program, a system
+package. Without it the report still builds and says why the picture is missing.
 """
 
 from __future__ import annotations
@@ -10,37 +16,31 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
-__all__ = ["Edge", "edges_from_rows", "to_dot", "Rendering", "render", "money", "INSTALL_HINT"]
+from kg.analysis.figures import humanize_text
+
+__all__ = ["Edge", "edges_from_rows", "money_dot", "rivalry_dot", "to_dot", "Rendering", "render", "INSTALL_HINT",
+           "MONEY_KINDS"]
 
 INSTALL_HINT = ("install Graphviz to get the picture: `apt-get install graphviz` (Debian/Ubuntu), "
                 "`brew install graphviz` (macOS), or see https://graphviz.org/download/")
 
-#: How each kind of tie is drawn: DOT edge attributes, and a legend text.
+#: How each kind of tie is drawn: DOT edge attributes, a legend text, and whether money flows against the tie.
 STYLES = {
-    "investment": ('color="#1b7837", penwidth=2', "invests in (equity or money in)"),
-    "compute": ('color="#2166ac", penwidth=2, style=dashed', "buys compute from"),
-    "supply": ('color="#b35806", style=dotted, penwidth=2', "supplies chips or systems to"),
-    "competition": ('color="#b2182b", dir=both, arrowhead=none, arrowtail=none, style=bold', "competes with"),
+    "investment": ('color="#1b7837", penwidth=2.5', "invests in", False),
+    "compute": ('color="#2166ac", penwidth=2.5, style=dashed', "pays for compute", False),
+    "supply": ('color="#b35806", penwidth=2.5, style=dotted', "pays for chips or systems", True),
+    "competition": ('color="#b2182b", penwidth=2, dir=none', "competes with", False),
 }
-
-
-def money(number: Decimal | float | int | None, currency: str | None) -> str:
-    """A figure as people read it (``USD 30 bn``); the number itself is kept exactly."""
-    if number is None:
-        return ""
-    value = Decimal(str(number))
-    unit, scale = ("bn", Decimal(10) ** 9) if abs(value) >= 10 ** 9 else ("m", Decimal(10) ** 6) if abs(value) >= 10 ** 6 else ("", 1)
-    shown = (value / scale).normalize()
-    text = f"{shown:f}".rstrip("0").rstrip(".") if "." in f"{shown:f}" else f"{shown:f}"
-    return f"{currency or ''} {text} {unit}".strip().replace("  ", " ")
+MONEY_KINDS = ("investment", "compute", "supply")
+#: The legend's drawing of each kind of line, in text.
+LINES = {"investment": "━━━", "compute": "╍╍╍", "supply": "┅┅┅", "competition": "───"}
 
 
 @dataclass(frozen=True)
 class Edge:
-    """One tie between two organizations, with the figures the sources give for it."""
+    """One tie between two organizations, with the figures the sources give for it (in words)."""
 
     kind: str
     source: str
@@ -51,13 +51,15 @@ class Edge:
 
 
 def edges_from_rows(rows: list[dict]) -> list[Edge]:
-    """Group the ``network`` query's rows (one per figure) into one edge per deal."""
+    """Group the ``network`` query's rows (one per deal and figure) into one edge per pair and kind."""
     grouped: dict[tuple, list[str]] = {}
     for row in rows:
-        key = (str(row["kind"]), str(row["from"]), str(row["fromLabel"]), str(row["to"]), str(row["toLabel"]), str(row["deal"]))
+        key = (str(row["kind"]), str(row["from"]), str(row["fromLabel"]), str(row["to"]), str(row["toLabel"]))
         figures = grouped.setdefault(key, [])
         if row.get("number") is not None:
-            text = f"{row.get('qualifierLabel') or ''} {money(row['number'].toPython(), row.get('currency') and str(row['currency']))}".strip()
+            spelled = " ".join(str(part) for part in (row.get("qualifierLabel"), row["number"], row.get("currency"))
+                               if part is not None)
+            text = humanize_text(spelled)
             if text not in figures:
                 figures.append(text)
     return [Edge(k[0], k[1], k[2], k[3], k[4], tuple(v)) for k, v in grouped.items()]
@@ -67,29 +69,57 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def to_dot(edges: list[Edge], *, title: str = "The AI industry web") -> str:
-    """DOT text: organizations as nodes, one differently drawn edge per tie, figures as edge labels."""
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _header(title: str, layout: str, kinds: tuple[str, ...]) -> list[str]:
+    """Graph settings; the title and a one-line legend (each kind's line drawn in its colour) on top."""
+    legend = "&nbsp;&nbsp;&nbsp;".join(f'<font color="{STYLES[k][0].split(chr(34))[1]}">{LINES[k]} {_html(STYLES[k][1])}</font>'
+                                       for k in kinds)
+    label = f'<<font point-size="24">{_html(title)}</font><br/><font point-size="17">{legend}</font>>'
+    return [f"digraph {_quote('ai_industry')} {{",
+            f"  graph [label={label}, labelloc=t, fontname=\"Helvetica\", layout={layout}, "
+            "rankdir=TB, nodesep=0.45, ranksep=0.8, splines=true, overlap=false, pad=0.2];",
+            '  node [shape=box, style="rounded,filled", fillcolor="#f7f7f7", fontname="Helvetica", fontsize=18, margin="0.15,0.08"];',
+            '  edge [fontname="Helvetica", fontsize=16];']
+
+
+def _nodes(edges: list[Edge]) -> tuple[list[str], dict[str, str]]:
     nodes = sorted({(e.source, e.source_label) for e in edges} | {(e.target, e.target_label) for e in edges},
                    key=lambda n: n[1])
-    lines = [f"digraph {_quote('ai_industry')} {{",
-             f"  graph [label={_quote(title)}, labelloc=t, fontsize=20, fontname=\"Helvetica\", rankdir=LR, "
-             "overlap=false, splines=true, nodesep=0.6, ranksep=1.2];",
-             '  node [shape=box, style="rounded,filled", fillcolor="#f7f7f7", fontname="Helvetica", fontsize=14];',
-             '  edge [fontname="Helvetica", fontsize=10];']
     ids = {iri: f"n{i}" for i, (iri, _) in enumerate(nodes)}
-    for iri, label in nodes:
-        lines.append(f"  {ids[iri]} [label={_quote(label)}, tooltip={_quote(iri)}];")
-    for edge in sorted(edges, key=lambda e: (e.kind, e.source_label, e.target_label, e.figures)):
-        style, _ = STYLES[edge.kind]
+    return [f"  {ids[iri]} [label={_quote(label)}, tooltip={_quote(iri)}];" for iri, label in nodes], ids
+
+
+def money_dot(edges: list[Edge], *, title: str = "Where the money goes") -> str:
+    """Investments, compute purchases and chip purchases, each arrow in the direction money flows."""
+    edges = [e for e in edges if e.kind in MONEY_KINDS]
+    lines = _header(title, "dot", MONEY_KINDS)
+    node_lines, ids = _nodes(edges)
+    lines += node_lines
+    for edge in sorted(edges, key=lambda e: (MONEY_KINDS.index(e.kind), e.source_label, e.target_label)):
+        style, _, reverse = STYLES[edge.kind]
+        payer, payee = (edge.target, edge.source) if reverse else (edge.source, edge.target)
         label = "\n".join(edge.figures)
-        lines.append(f"  {ids[edge.source]} -> {ids[edge.target]} [{style}, label={_quote(label)}];")
-    lines.append("  subgraph cluster_legend { label=\"Legend\"; fontsize=12; style=dashed;")
-    for i, (kind, (style, text)) in enumerate(STYLES.items()):
-        lines.append(f"    l{i}a [label=\"\", shape=point]; l{i}b [label={_quote(text)}, shape=plaintext, style=\"\"];")
-        lines.append(f"    l{i}a -> l{i}b [{style}];")
-    lines.append("  }")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        lines.append(f"  {ids[payer]} -> {ids[payee]} [{style}, label={_quote(label)}];")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def rivalry_dot(edges: list[Edge], *, title: str = "Who competes with whom") -> str:
+    """Competition only: one line per pair of rivals."""
+    edges = [e for e in edges if e.kind == "competition"]
+    lines = _header(title, "circo", ("competition",))
+    node_lines, ids = _nodes(edges)
+    lines += node_lines
+    pairs = sorted({(ids[e.source], ids[e.target]) for e in edges})
+    lines += [f"  {a} -> {b} [{STYLES['competition'][0]}];" for a, b in pairs]
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def to_dot(edges: list[Edge], *, title: str = "Where the money goes") -> str:
+    """The money picture (kept under its old name for callers of the first version)."""
+    return money_dot(edges, title=title)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ __all__ = ["QueryResult", "TABLE_FORMATS", "GRAPH_FORMATS"]
 #: Formats for SELECT/ASK results, and for CONSTRUCT/DESCRIBE results (name -> rdflib serializer).
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
-_MAX_CELL = 70
 
 
 def _json_term(term) -> dict:
@@ -97,8 +96,12 @@ class QueryResult:
             return "turtle"
         return "table" if terminal else "csv"
 
-    def serialize(self, format: str, *, namespace_manager: NamespaceManager | None = None) -> str:
-        """Write the result in ``format``; a format that does not fit the result kind is a QueryError."""
+    def serialize(self, format: str, *, namespace_manager: NamespaceManager | None = None, **table_options) -> str:
+        """Write the result in ``format``; a format that does not fit the result kind is a QueryError.
+
+        ``table_options`` (``width``, ``columns``, ``wide``) shape the table only; machine formats keep
+        every column and the exact values.
+        """
         if self.graph is not None:
             if format not in GRAPH_FORMATS:
                 raise QueryError(f"a {self.kind} result is a graph: use --format {' | '.join(GRAPH_FORMATS)}, not {format!r}")
@@ -106,7 +109,7 @@ class QueryResult:
         if format not in TABLE_FORMATS:
             raise QueryError(f"a {self.kind} result is a table: use --format {' | '.join(TABLE_FORMATS)}, not {format!r}")
         if format == "table":
-            return self._table(namespace_manager or bind_prefixes(Graph()).namespace_manager)
+            return self._table(namespace_manager or bind_prefixes(Graph()).namespace_manager, **table_options)
         if format == "tsv":
             if self.kind != "SELECT":
                 raise QueryError("TSV holds SELECT results only; use --format json, xml or table for ASK")
@@ -167,28 +170,10 @@ class QueryResult:
         out.append("</sparql>")
         return "\n".join(out) + "\n"
 
-    def _table(self, nm: NamespaceManager) -> str:
+    def _table(self, nm: NamespaceManager, **options) -> str:
+        """For a person: see :mod:`kg.analysis.tables` (fits the terminal, figures as money, escaped)."""
         if self.kind == "ASK":
             return ("yes" if self.boolean else "no") + "\n"
+        from kg.analysis.tables import render
 
-        def cell(term) -> str:
-            if term is None:
-                return ""
-            if isinstance(term, URIRef):
-                try:
-                    text = term.n3(nm)
-                except Exception:
-                    text = f"<{term}>"
-            elif isinstance(term, BNode):
-                text = "_:" + term
-            else:
-                text = str(term)  # a table is for reading: language tags and datatypes stay in the other formats
-            text = " ".join(text.split())
-            return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
-
-        body = [[cell(row[v]) for v in self.vars] for row in self.rows]
-        widths = [max([len(v)] + [len(r[i]) for r in body]) for i, v in enumerate(self.vars)]
-        line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-        out = [line(self.vars), line(["-" * w for w in widths])] + [line(r) for r in body]
-        out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
-        return "\n".join(out) + "\n"
+        return render(self.vars, self.rows, nm, **options)

@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 from kg.cli.main import command, open_graph, parse_params, warn, write
-from kg.errors import InputError
+from kg.errors import InputError, QueryError
 from kg.publishing.export import EXPORT_FORMATS
+from kg.analysis.lookup import check_iris
+from kg.analysis.queries import bind, parse_value
 from kg.analysis.results import GRAPH_FORMATS, TABLE_FORMATS
 
 
@@ -75,11 +77,24 @@ def _query_args(parser: argparse.ArgumentParser, *, stored: bool) -> None:
                             help="stop the query after SECONDS (default: 10, as kg serve; 0: no limit)")
         parser.add_argument("--max-rows", metavar="N", type=int, default=10000,
                             help="refuse a result of more than N rows or triples (default: 10000, as kg serve)")
+    _table_args(parser)
 
 
-def _emit(result, fmt: str | None, graph) -> int:
-    fmt = fmt or result.default_format(terminal=sys.stdout.isatty())
-    write(result.serialize(fmt, namespace_manager=graph.namespace_manager))
+def _table_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--columns", metavar="A,B,…", type=lambda text: [c.strip() for c in text.split(",") if c.strip()],
+                        help="table only: show these columns, in this order (machine formats keep every column)")
+    parser.add_argument("--wide", action="store_true",
+                        help="table only: no width limit and no wrapping (default: fit $COLUMNS or the terminal)")
+
+
+def _emit(result, fmt: str | None, graph, args: argparse.Namespace | None = None) -> int:
+    fmt = fmt or result.default_format(terminal=sys.stdout.isatty() and not (args is not None and args.output))
+    options = {}
+    if args is not None and (args.columns or args.wide):
+        if fmt != "table":
+            raise InputError("--columns and --wide shape the table; use them with --format table")
+        options = {"columns": args.columns, "wide": args.wide}
+    write(result.serialize(fmt, namespace_manager=graph.namespace_manager, **options))
     return 0
 
 
@@ -88,9 +103,10 @@ def query(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     graph = open_graph(args)
     stored = graph.stored(args.name)
+    check_iris(graph, bind(stored, params))  # a misspelled entity is an error with suggestions, not an empty answer
     if stored.reasoning and args.no_reasoning:
         warn(f"query {stored.name!r} needs reasoning; without it the answer may be incomplete")
-    return _emit(graph.query(args.name, params, reasoning=not args.no_reasoning), args.format, graph)
+    return _emit(graph.query(args.name, params, reasoning=not args.no_reasoning), args.format, graph, args)
 
 
 @command("sparql", help="run an ad hoc SELECT, ASK, CONSTRUCT or DESCRIBE query (updates are refused)",
@@ -114,7 +130,11 @@ def sparql(args: argparse.Namespace) -> int:
     graph = open_graph(args)
     result = limited_query(graph, text, params, reasoning=not args.no_reasoning, timeout=args.timeout,
                            max_rows=args.max_rows, source=source)
-    return _emit(result, args.format, graph)
+    try:  # an ad hoc query may ask about an IRI on purpose: a warning, not an error
+        check_iris(graph, {name: parse_value(value, name=name) for name, value in params.items()})
+    except (InputError, QueryError) as unknown:
+        warn(str(unknown))
+    return _emit(result, args.format, graph, args)
 
 
 def _reason_args(parser: argparse.ArgumentParser) -> None:
@@ -137,18 +157,10 @@ def reason(args: argparse.Namespace) -> int:
 def _export_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="serialization (default: turtle)")
     parser.add_argument("--inferred", action="store_true", help="include the inferred triples")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
 
 @command("export", help="write the asserted (or asserted plus inferred) triples, byte-identical for the same data",
          configure=_export_args)
 def export(args: argparse.Namespace) -> int:
-    text = open_graph(args).export(args.format, inferred=args.inferred)
-    if args.output is None:
-        write(text)
-        return 0
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"{args.output}: cannot write: {error.strerror}") from None
+    write(open_graph(args).export(args.format, inferred=args.inferred))  # -o FILE: kg.cli.main writes it atomically
     return 0

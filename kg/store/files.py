@@ -18,9 +18,9 @@ from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import InputError
-from kg.namespaces import ONTOLOGY_GRAPH, bind_prefixes, data_graph
+from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, data_graph
 
-__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "load_dataset"]
+__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "syntax_advice", "load_dataset"]
 
 #: Suffixes read from the ontology and data folders, with their rdflib parser names.
 FORMATS = {".ttl": "turtle", ".nt": "nt"}
@@ -48,14 +48,35 @@ def rdf_files(folder: Path) -> list[Path]:
 
 
 def syntax_position(error: BadSyntax) -> tuple[int, int]:
-    """(line, column), both from 1, of a Turtle/N3 syntax error: rdflib keeps only a character offset."""
+    """(line, column), both from 1, of a Turtle/N3 syntax error: rdflib keeps only a character offset.
+
+    At the end of the input rdflib's offset is -1 (e.g. a missing final '.'): the position is then
+    just after the last character that is not white space, where the missing token belongs.
+    """
     text = error._str.decode("utf-8", "replace") if isinstance(error._str, bytes) else str(error._str)
-    return text.count("\n", 0, error._i) + 1, error._i - (text.rfind("\n", 0, error._i) + 1) + 1
+    at = error._i
+    if at < 0 or at > len(text):
+        at = len(text.rstrip())
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def syntax_advice(why: str) -> str | None:
+    """What to do about a Turtle parser's complaint, when it is one people often make."""
+    unbound = re.search(r'[Pp]refix "?([A-Za-z][\w.-]*)?:"? (?:not bound|has not been declared)', why)
+    if unbound:
+        prefix = unbound.group(1) or ""
+        if prefix in PREFIXES:
+            return f"declare the prefix: @prefix {prefix}: <{PREFIXES[prefix]}> ."
+        return f"declare the prefix {prefix}: with @prefix, or write the full IRI in <…>"
+    if any(words in why for words in ("EOF found", "at end of statement", "followed by a dot", "Unexpected end")):
+        return "the statement before this point may be missing its final '.', or a ';' or ',' between values"
+    return None
 
 
 def _position(error: BadSyntax) -> str:
     line, column = syntax_position(error)
-    return f"line {line}, column {column}: {error._why}"
+    advice = syntax_advice(error._why)
+    return f"line {line}, column {column}: {error._why}" + (f" ({advice})" if advice else "")
 
 
 def read_graph(path: Path, *, label: str) -> tuple[Graph, str]:
@@ -162,11 +183,25 @@ def load_dataset(ontology: Path, data: Path) -> tuple[Dataset, list[SourceFile]]
 _OX_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 
 
-def _oxigraph_position(error: SyntaxError) -> str:
-    """Oxigraph's "Parser error at line L column C: why" as "line L, column C: why" (our wording everywhere)."""
+def _oxigraph_position(error: SyntaxError, text: bytes = b"") -> str:
+    """Oxigraph's "Parser error at line L column C: why" as "line L, column C: why" (our wording everywhere).
+
+    An error at the end of the input (a missing final '.') is placed just after the last character
+    that is not white space, where the missing token belongs, and common mistakes get advice.
+    """
     message = re.sub(r"^Parser error at ", "", str(error))
     message = re.sub(r"^line (\d+) column (\d+): ", r"line \1, column \2: ", message)
-    return re.sub(r"^line (\d+) between columns (\d+) and \d+: ", r"line \1, column \2: ", message)
+    message = re.sub(r"^line (\d+) between columns (\d+) and \d+: ", r"line \1, column \2: ", message)
+    message = re.sub(r" \(line \d+\)$", "", message.rstrip())  # Oxigraph repeats the line; ours is above
+    found = re.match(r"^line (\d+), column (\d+): (.*)$", message, re.S)
+    if found and text:
+        decoded = text.decode("utf-8", "replace")
+        end = len(decoded.rstrip())
+        last_line, last_column = decoded.count("\n", 0, end) + 1, end - (decoded.rfind("\n", 0, end) + 1) + 1
+        if (int(found.group(1)), int(found.group(2))) > (last_line, last_column):
+            message = f"line {last_line}, column {last_column}: {found.group(3)}"
+    advice = syntax_advice(message)
+    return message + (f" ({advice})" if advice else "")
 
 
 def read_quads(path: Path, *, graph: URIRef, label: str) -> tuple[list, str]:
@@ -187,7 +222,7 @@ def read_quads(path: Path, *, graph: URIRef, label: str) -> tuple[list, str]:
         parsed = list(ox.parse(raw, format=getattr(ox.RdfFormat, _OX_FORMATS[path.suffix]),
                                base_iri=path.resolve().as_uri(), without_named_graphs=True))
     except SyntaxError as error:
-        raise LoadError(f"{path}: {_oxigraph_position(error)}") from None
+        raise LoadError(f"{path}: {_oxigraph_position(error, raw)}") from None
     digest = hashlib.sha256(raw).hexdigest()
     if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in parsed):
         return [ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed], digest

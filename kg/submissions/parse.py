@@ -25,7 +25,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.validation.findings import ERROR, WARNING, Finding
-from kg.store.files import syntax_position
+from kg.store.files import syntax_position, syntax_advice
 
 __all__ = ["Limits", "Submission", "FORMATS", "detect_format", "read_submission", "quiet_rdflib", "RELATIVE_BASE"]
 
@@ -250,11 +250,7 @@ def _nt_error_lines(text: str, name: str) -> list[Finding]:
 def _bad_syntax(error: BadSyntax, name: str) -> Finding:
     line, column = syntax_position(error)
     why = error._why
-    fix = "fix the Turtle at this position"
-    if "at end of statement" in why:
-        fix = "the statement before this point may be missing its final '.', or a ';' or ',' between values"
-    elif "not bound" in why:
-        fix = "declare the prefix (@prefix ag: <https://w3id.org/ai-industry/agent/> .) or write the full IRI"
+    fix = syntax_advice(why) or "fix the Turtle at this position"
     return _err("syntax", name, f"Turtle syntax error: {why}", fix, line, column)
 
 
