@@ -116,8 +116,8 @@ def test_entity_page_reads_like_an_entry(index):
     main, _, details = page.partition("<details>")
     assert " of of" not in page and "invests in of" not in page and "result of of" not in page
     assert main.count("<tr>") < 45, main.count("<tr>")
-    assert "up to USD 10 bn" in main, "the NVIDIA amount shown as a figure"
-    assert re.search(r"up to USD 10 bn <span class=\"src\">\[<a [^>]*>002</a>, <a [^>]*>004</a>\]", main), \
+    assert "up to $10 bn" in main, "the NVIDIA amount shown as a figure"
+    assert re.search(r"up to \\$10 bn <span class=\"src\">\[<a [^>]*>002</a>, <a [^>]*>004</a>\]", main), \
         "with the sources of that figure"
     assert "Inferred shortcuts" in page and "has investor" in details, "the inverse property's own label"
     assert "_:" not in re.sub(r"<script.*?</script>", "", page, flags=re.S), "no blank-node ids"
@@ -128,7 +128,7 @@ def test_report_markdown_escapes_labels():
 
     text = _md_escape('<img src=x onerror=alert(1)> [click](javascript:alert(1)) | *x*\x1b[2J')
     assert "<" not in text and ">" not in text and "\x1b" not in text
-    assert "\\[click\\]" in text and "\\|" in text and "\\*x\\*" in text
+    assert "[click]\\(javascript" in text and "\\|" in text and "\\*x\\*" in text
 
 
 class _WithExtra:

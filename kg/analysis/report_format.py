@@ -20,7 +20,7 @@ MONEY_CAPTION = ("Each arrow points the way money flows: from investor to compan
 RIVALRY_CAPTION = "Who competes with whom, according to the sources."
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_SPECIAL = re.compile(r"([\\`*|~])")
 
 
 def _md(text: str) -> str:
@@ -28,7 +28,7 @@ def _md(text: str) -> str:
     links or table breaks (punctuation backslash-escaped), no control characters, one line."""
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in str(text))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")  # "[x](url)" would be a link
 
 
 def _picture_md(rendering, name: str, alt: str, caption: str) -> list[str]:

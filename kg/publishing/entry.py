@@ -13,63 +13,31 @@ and only http(s) URLs become links (see :mod:`kg.publishing.pages`).
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
-from kg.namespaces import AI, SCHEMA, UNIT
+from kg.namespaces import AI, SCHEMA
 from kg.publishing.pages import entity_path, esc
 
 __all__ = ["figure", "entry_body", "inverse_labels"]
 
-_UNITS = {UNIT.PERCENT: "%", UNIT.GigaW: "GW", UNIT.MegaW: "MW", UNIT.NUM: ""}
 _HIDDEN = {RDF.type, RDFS.label, PROV.wasDerivedFrom}
 
 
-def _number(term) -> Decimal | None:
-    try:
-        return Decimal(str(term))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _amount(number: Decimal, currency: str | None, unit) -> str:
-    from kg.analysis.diagram import money
-
-    if currency:
-        return money(number, currency)
-    text = f"{number.normalize():f}"
-    symbol = _UNITS.get(unit, str(unit).rsplit("/", 1)[-1] if unit is not None else "")
-    return f"{text}{symbol}" if symbol == "%" else f"{text} {symbol}".strip()
-
-
 def figure(index, node) -> tuple[str, list]:
-    """``("up to USD 10 bn (roughly)", [sources])`` for a value node (schema:value / minValue / maxValue)."""
+    """``("up to $10 bn", [sources])`` for a value node, worded by :mod:`kg.analysis.figures` like every table."""
+    from kg.analysis.figures import describe, from_row
+
     facts = defaultdict(list)
     for p, o in index.out.get(node, ()):
         facts[p].append(o)
     first = lambda p: facts[p][0] if facts[p] else None  # noqa: E731
-    currency = first(SCHEMA.currency)
-    unit = first(SCHEMA.unitCode)
-    numbers = {k: _number(first(p)) for k, p in (("value", SCHEMA.value), ("min", SCHEMA.minValue), ("max", SCHEMA.maxValue))
-               if first(p) is not None}
-    show = lambda n: _amount(n, str(currency) if currency else None, unit)  # noqa: E731
-    if numbers.get("value") is not None:
-        text = show(numbers["value"])
-    elif numbers.get("min") is not None and numbers.get("max") is not None:
-        text = f"{show(numbers['min'])} to {show(numbers['max'])}"
-    elif numbers.get("max") is not None:
-        text = f"up to {show(numbers['max'])}"
-    elif numbers.get("min") is not None:
-        text = f"at least {show(numbers['min'])}"
-    else:
-        text = ", ".join(str(o) for p, os in facts.items() if p not in _HIDDEN for o in os if isinstance(o, Literal))
-    qualifier = first(AI.qualifier)
-    if qualifier is not None:
-        word = index.label(qualifier)
-        if word not in ("exact", "up to") and word not in text:
-            text += f" ({word})"
+    row = {"value": first(SCHEMA.value), "minValue": first(SCHEMA.minValue), "maxValue": first(SCHEMA.maxValue),
+           "currency": first(SCHEMA.currency), "unit": first(SCHEMA.unitCode), "qualifier": first(AI.qualifier)}
+    found = from_row(row)
+    text = describe(found) if found is not None else ", ".join(
+        str(o) for p, os in facts.items() if p not in _HIDDEN for o in os if isinstance(o, Literal))
     return text, sorted(facts[PROV.wasDerivedFrom], key=str)
 
 
