@@ -117,7 +117,7 @@ def test_entity_page_reads_like_an_entry(index):
     assert " of of" not in page and "invests in of" not in page and "result of of" not in page
     assert main.count("<tr>") < 45, main.count("<tr>")
     assert "up to $10 bn" in main, "the NVIDIA amount shown as a figure"
-    assert re.search(r"up to \\$10 bn <span class=\"src\">\[<a [^>]*>002</a>, <a [^>]*>004</a>\]", main), \
+    assert re.search(r"up to \$10 bn <span class=\"src\">\[<a [^>]*>002</a>, <a [^>]*>004</a>\]", main), \
         "with the sources of that figure"
     assert "Inferred shortcuts" in page and "has investor" in details, "the inverse property's own label"
     assert "_:" not in re.sub(r"<script.*?</script>", "", page, flags=re.S), "no blank-node ids"
