@@ -18,6 +18,9 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, SH
 
 from kg.submissions import checks as checks
+from kg.submissions import consistency as consistency
+from kg.submissions import hygiene as hygiene
+from kg.submissions import plausibility as plausibility
 from kg.submissions import overlap as overlap
 from kg.validation.findings import ERROR, INFO, WARNING, Finding, Report
 from kg.submissions.locate import short
@@ -39,6 +42,7 @@ class Checked:
     files: list[Submission]
     submission: Graph
     existing: Graph
+    reasoned: consistency.Reasoned | None = None
 
 
 def relabel_blank_nodes(graph: Graph, text: str) -> Graph:
@@ -55,8 +59,12 @@ def relabel_blank_nodes(graph: Graph, text: str) -> Graph:
 
 
 def check_submission(paths: list[Path], *, graph, input_format: str | None = None, limits: Limits = Limits(),
-                     strict: bool = False) -> Checked:
-    """Check the files against ``graph`` (a :class:`kg.KnowledgeGraph`); never raises on bad input."""
+                     strict: bool = False, reasoning: bool = True, derive: bool = False) -> Checked:
+    """Check the files against ``graph`` (a :class:`kg.KnowledgeGraph`); never raises on bad input.
+
+    ``reasoning`` runs the reasoner's consistency check (as ``kg add`` must, so ``kg validate`` does
+    too); ``derive`` also keeps the inferences before and after, for ``kg add`` to show.
+    """
     report = Report(files=[str(p) for p in paths], strict=strict)
     files: list[Submission] = []
     for path in paths:
@@ -79,17 +87,24 @@ def check_submission(paths: list[Path], *, graph, input_format: str | None = Non
     shapes = load_shapes(graph.paths.shapes)
     ctx = Context(files=files, submission=union, existing=existing, ontology=graph.ontology, shapes=shapes)
     with quiet_rdflib():
-        for check in (checks.schema_changes, checks.namespaces, checks.vocabulary, checks.references, checks.literals,
-                      overlap.duplicates, overlap.conflicts, overlap.provenance):
+        for check in (hygiene.iris, hygiene.texts, checks.schema_changes, checks.namespaces, checks.vocabulary, checks.references, checks.literals,
+                      overlap.duplicates, overlap.conflicts, overlap.provenance, plausibility.dates, plausibility.stakes,
+                      plausibility.identifiers, plausibility.lookalikes):
             report.extend(check(ctx))
         report.extend(_shapes(ctx, shapes))
+    if reasoning and not report.errors:  # a file with errors is refused already; the reasoner would repeat them
+        found, checked.reasoned = consistency.reason(ctx, graph, inconsistency_only=not derive)
+        report.extend(found)
     return checked
 
 
 def _shapes(ctx: Context, shapes: Graph) -> list[Finding]:
     """SHACL over existing + submission; ill-typed literals go in as plain strings (reported already)."""
     data = Graph()
-    data += ctx.existing
+    if len(ctx.existing) <= consistency.FULL_GRAPH_LIMIT:
+        data += ctx.existing
+    else:  # incremental: the shapes see the submission's neighbourhood (and the ontology for class hierarchy)
+        data += consistency.neighbourhood(ctx.existing, ctx.ontology, {t for tr in ctx.submission for t in (tr[0], tr[2])})
     for s, p, o in ctx.submission:
         if isinstance(o, Literal) and o.datatype is not None and _literal_problem(o):
             o = Literal(str(o))
@@ -108,6 +123,8 @@ def _shapes(ctx: Context, shapes: Graph) -> list[Finding]:
             continue
         if r.value is None and r.path is None and r.focus not in touched:
             continue
+        if r.path is None and any((r.focus, p) in ctx.covered for p in ctx.submission.predicates(r.focus)):
+            continue  # a node-level rule tripped by a value already reported as ill-formed
         path = r.path
         if path is None and r.value is not None:  # SPARQL constraints name no path: find it from the value
             path = next(iter(ctx.submission.predicates(r.focus, r.value)), None)
