@@ -2,9 +2,13 @@
 
 Order: read and parse each file safely (:mod:`kg.submissions.parse`; a file that cannot be read stops
 there, exit code 2); relabel its blank nodes from its content so that they never meet existing
-ones; run the submission checks; then SHACL (core's :func:`kg.validation.shacl.validate`) over the
-existing asserted graph plus the submission, on asserted triples only, keeping the results that
-concern the submission and are not already explained by a more specific finding.
+ones; refuse unsafe IRIs and text (:mod:`kg.submissions.hygiene`; nothing else reads them); run the
+submission checks (:mod:`kg.submissions.checks`, :mod:`~kg.submissions.overlap`,
+:mod:`~kg.submissions.plausibility`); then SHACL over the existing asserted graph plus the
+submission (on a graph past :data:`~kg.submissions.consistency.FULL_GRAPH_LIMIT` triples, over the
+submission's neighbourhood), keeping the results that concern the submission and are not already
+explained by a more specific finding; last, when nothing else failed, the reasoner's consistency
+check (:mod:`kg.submissions.consistency`), so that ``kg validate`` refuses what ``kg add`` would.
 """
 
 from __future__ import annotations
@@ -87,7 +91,12 @@ def check_submission(paths: list[Path], *, graph, input_format: str | None = Non
     shapes = load_shapes(graph.paths.shapes)
     ctx = Context(files=files, submission=union, existing=existing, ontology=graph.ontology, shapes=shapes)
     with quiet_rdflib():
-        for check in (hygiene.iris, hygiene.texts, checks.schema_changes, checks.namespaces, checks.vocabulary, checks.references, checks.literals,
+        unsafe = hygiene.iris(ctx) + hygiene.texts(ctx)
+        if any(f.severity == ERROR for f in unsafe):  # unsafe IRIs or text stop here: nothing else reads them
+            report.extend(unsafe)
+            return checked
+        report.extend(unsafe)
+        for check in (checks.schema_changes, checks.namespaces, checks.vocabulary, checks.references, checks.literals,
                       overlap.duplicates, overlap.conflicts, overlap.provenance, plausibility.dates, plausibility.stakes,
                       plausibility.identifiers, plausibility.lookalikes):
             report.extend(check(ctx))
