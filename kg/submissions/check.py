@@ -110,20 +110,22 @@ def check_submission(paths: list[Path], *, graph, input_format: str | None = Non
 def _shapes(ctx: Context, shapes: Graph) -> list[Finding]:
     """SHACL over existing + submission; ill-typed literals go in as plain strings (reported already)."""
     data = Graph()
+    touched = {t for triple in ctx.submission for t in (triple[0], triple[2])}
+    focus = None
     if len(ctx.existing) <= consistency.FULL_GRAPH_LIMIT:
         data += ctx.existing
-    else:  # incremental: the shapes see the submission's neighbourhood (and the ontology for class hierarchy)
-        data += consistency.neighbourhood(ctx.existing, ctx.ontology, {t for tr in ctx.submission for t in (tr[0], tr[2])})
+    else:  # incremental: the submission's nodes, validated in their neighbourhood (ontology for the class hierarchy)
+        data += consistency.neighbourhood(ctx.existing, ctx.ontology, touched)
+        focus = sorted(t for t in touched if not isinstance(t, Literal) and (t, None, None) in ctx.submission)
     for s, p, o in ctx.submission:
         if isinstance(o, Literal) and o.datatype is not None and _literal_problem(o):
             o = Literal(str(o))
         data.add((s, p, o))
     try:
-        result = validate(data, shapes)
+        result = validate(data, shapes, focus_nodes=focus)
     except Exception as error:  # noqa: BLE001 - a crash of the shape engine is reported, not raised
         return [Finding(ERROR, "shape", f"the shape checker failed: {type(error).__name__}: {error}",
                         "report this as a bug, with the submission attached")]
-    touched = {t for triple in ctx.submission for t in (triple[0], triple[2])}
     out = []
     for r in result.findings:
         if r.focus not in touched and r.value not in touched:

@@ -7,7 +7,8 @@ reasoner's complaint becomes a finding on the entity it names, with file and lin
 
 On a large graph the reasoner runs over the *neighbourhood* of the submission: the ontology,
 every triple that touches a node the submission mentions, and the triples of the nodes those
-reach (their types, their own parties). OWL RL rules are local, so what the new triples make
+reach (the other deals of the same parties, with their value nodes) and the types of what those
+reach. OWL RL rules are local, so what the new triples make
 inconsistent or newly derivable shows there, in time proportional to the submission and its
 neighbours rather than to the graph. Past :data:`FULL_GRAPH_LIMIT` triples this is the method.
 """
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS
 
 from kg.reasoning.reference import ReasoningError, infer
-from kg.submissions.checks import Context
+from kg.submissions.checks import ENTITY_NAMESPACES, Context
 from kg.submissions.parse import quiet_rdflib
 from kg.validation.findings import ERROR, Finding
 
@@ -30,24 +32,52 @@ FULL_GRAPH_LIMIT = 50_000
 
 
 def neighbourhood(existing: Graph, ontology: Graph, seeds: set) -> Graph:
-    """The ontology, the triples touching ``seeds``, and the outgoing triples of what they reach (twice)."""
+    """The ontology; every triple touching ``seeds`` (entities the submission names), with their value
+    nodes whole; of the nodes those reach, the type, label and parties (what a property chain or a
+    disjointness needs); the types of those parties. Hubs do not widen it further."""
+    from kg.submissions.overlap import ROLE_PROPERTIES
+
+    keep = set(ROLE_PROPERTIES) | {RDF.type, RDFS.label}
     out = Graph()
     out += ontology
-    frontier = {t for t in seeds if not isinstance(t, Literal)}
-    seen = set(frontier)
-    for hop in range(3):
-        reached = set()
-        for node in frontier:
+    seeds = {t for t in seeds if _entity(t)}  # not classes or vocabulary individuals: those reach everything
+    first: set = set()
+    stack: list = []
+    for node in seeds:
+        for triple in existing.triples((node, None, None)):
+            out.add(triple)
+            if isinstance(triple[2], BNode):
+                stack.append(triple[2])
+            else:
+                first.add(triple[2])
+        for triple in existing.triples((None, None, node)):
+            out.add(triple)
+            first.add(triple[0])
+    seen = set(seeds)
+    while stack:  # value nodes of the seeds, whole
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
             for triple in existing.triples((node, None, None)):
                 out.add(triple)
-                reached.add(triple[2])
-            if hop == 0:  # who points at a touched node (the deals of an organization)
-                for triple in existing.triples((None, None, node)):
+                if isinstance(triple[2], BNode):
+                    stack.append(triple[2])
+    second: set = set()
+    for node in first - seen:
+        if _entity(node):
+            for triple in existing.triples((node, None, None)):
+                if triple[1] in keep:
                     out.add(triple)
-                    reached.add(triple[0])
-        frontier = {t for t in reached - seen if isinstance(t, (URIRef, BNode))}
-        seen |= frontier
+                    second.add(triple[2])
+    for node in second - seen - first:
+        if isinstance(node, URIRef):
+            for triple in existing.triples((node, RDF.type, None)):
+                out.add(triple)
     return out
+
+
+def _entity(term) -> bool:
+    return isinstance(term, BNode) or isinstance(term, URIRef) and str(term).startswith(ENTITY_NAMESPACES)
 
 
 @dataclass
