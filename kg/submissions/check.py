@@ -14,10 +14,10 @@ check (:mod:`kg.submissions.consistency`), so that ``kg validate`` refuses what 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, SH
 
@@ -35,6 +35,7 @@ from kg.validation.shacl import load_shapes, validate
 
 __all__ = ["Checked", "check_submission", "relabel_blank_nodes"]
 
+_SKOLEM = "https://w3id.org/ai-industry/.well-known/genid/submission/"
 _SEVERITY = {"Violation": ERROR, "Warning": WARNING, "Info": INFO}
 
 
@@ -111,23 +112,27 @@ def _shapes(ctx: Context, shapes: Graph) -> list[Finding]:
     """SHACL over existing + submission; ill-typed literals go in as plain strings (reported already)."""
     data = Graph()
     touched = {t for triple in ctx.submission for t in (triple[0], triple[2])}
-    focus = None
+    focus, skolem = None, {}
     if len(ctx.existing) <= consistency.FULL_GRAPH_LIMIT:
         data += ctx.existing
     else:  # incremental: the submission's nodes, validated in their neighbourhood (ontology for the class hierarchy)
         data += consistency.neighbourhood(ctx.existing, ctx.ontology, touched)
-        focus = sorted(t for t in touched if not isinstance(t, Literal) and (t, None, None) in ctx.submission)
+        focus = sorted(str(t) for t in touched if isinstance(t, URIRef) and (t, None, None) in ctx.submission)
+        skolem = {b: URIRef(_SKOLEM + str(b)) for b in touched if isinstance(b, BNode)}  # pySHACL focuses on IRIs only
+        focus += sorted(str(i) for i in skolem.values())
+    back = {i: b for b, i in skolem.items()}
     for s, p, o in ctx.submission:
         if isinstance(o, Literal) and o.datatype is not None and _literal_problem(o):
             o = Literal(str(o))
-        data.add((s, p, o))
+        data.add((skolem.get(s, s), p, skolem.get(o, o)))
     try:
         result = validate(data, shapes, focus_nodes=focus)
     except Exception as error:  # noqa: BLE001 - a crash of the shape engine is reported, not raised
         return [Finding(ERROR, "shape", f"the shape checker failed: {type(error).__name__}: {error}",
                         "report this as a bug, with the submission attached")]
-    out = []
+    out = _iri_only(ctx, shapes) if skolem else []
     for r in result.findings:
+        r = replace(r, focus=back.get(r.focus, r.focus), value=back.get(r.value, r.value))
         if r.focus not in touched and r.value not in touched:
             continue
         if r.value in ctx.covered or (r.focus, r.path) in ctx.covered or r.focus in ctx.covered:
@@ -147,6 +152,14 @@ def _shapes(ctx: Context, shapes: Graph) -> list[Finding]:
                                path=[path] if path is not None and not isinstance(path, BNode) else None,
                                value=r.value if r.value is not None and not isinstance(r.value, BNode) else None))
     return out
+
+
+def _iri_only(ctx: Context, shapes: Graph) -> list[Finding]:
+    """Blank nodes where the shapes want an IRI: skolemised for pySHACL, so checked here instead."""
+    wanted = {shapes.value(shape, SH.path) for shape in shapes.subjects(SH.nodeKind, SH.IRI)}
+    return [ctx.finding(ERROR, "shape", s, f"{short(p)} points to an IRI (an entity), not a blank node",
+                        "name the entity with its IRI", path=[p]) for s, p, o in sorted(ctx.submission)
+            if p in wanted and isinstance(o, BNode)]
 
 
 def _rule_name(shape, shapes: Graph) -> str | None:
