@@ -21,12 +21,9 @@
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import re
 import tempfile
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,56 +35,17 @@ from rdflib.namespace import RDF, RDFS
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
 from kg.store.terms import to_oxigraph
+from kg.submissions.folder import DataFolderError, LockBusy, data_lock, folder_error, remove_stale_temporaries
 from kg.submissions.parse import prefix_declarations, quiet_rdflib
 
 __all__ = ["Plan", "plan_additions", "write_plan", "data_lock", "remove_stale_temporaries", "LockBusy",
            "DataFolderError", "MergeProofError"]
 
 
-class DataFolderError(InputError):
-    """The data folder cannot be locked, read or written (read-only, full, missing): exit code 2."""
-
-
-class LockBusy(DataFolderError):
-    """Another ``kg add`` holds the lock on the data folder."""
-
-
 class MergeProofError(InputError):
     """A merged file did not parse back to exactly the old graph plus the new triples; nothing was kept."""
 
     exit_code = 3
-
-
-def folder_error(path: Path, error: OSError, doing: str) -> DataFolderError:
-    why = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded", errno.EROFS: "the file system is read-only",
-           errno.EACCES: "permission denied", errno.EPERM: "permission denied"}.get(error.errno, error.strerror or str(error))
-    return DataFolderError(f"{path}: cannot {doing}: {why}; nothing was written")
-
-
-@contextlib.contextmanager
-def data_lock(folder: Path, *, timeout: float = 60.0):
-    """Hold an exclusive ``flock`` on the folder itself (no file is created); refuse after ``timeout`` seconds."""
-    folder = Path(folder)
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as error:
-        raise folder_error(folder, error, "lock the data folder") from None
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockBusy(f"another kg add is writing to {folder}; nothing was written, "
-                                   "try again when it has finished") from None
-                time.sleep(0.05)
-            except OSError as error:
-                raise folder_error(folder, error, "lock the data folder") from None
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 @dataclass
@@ -331,15 +289,6 @@ def write_plan(plan: Plan) -> list[Path]:
             raise folder_error(current, error, "replace the data file") from None
         raise
     return [p for p, _, _ in prepared]
-
-
-def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Temporary files left by a ``kg add`` that was killed (call with the lock held)."""
-    stale = sorted(Path(folder).glob(".*.kg-add.tmp"))
-    for path in stale:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    return stale
 
 
 def _restore(path: Path, old: bytes | None) -> None:
