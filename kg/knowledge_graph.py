@@ -164,6 +164,26 @@ class KnowledgeGraph:
         named = [f.graph for f in self.files]
         return self.store.select(text, reasoning=reasoning, bindings=bindings, named=named, source=source)
 
+    # submissions ----------------------------------------------------------------------------
+    def check(self, paths, **options):
+        """Check submission files against the graph and report every problem; writes nothing.
+
+        Options as :func:`kg.submissions.api.check` (``input_format``, ``strict``, ``limits``).
+        """
+        from kg.submissions import api
+
+        return api.check(self, paths, **options)
+
+    def add(self, paths, **options):
+        """Merge submission files into the data folder if, and only if, everything conforms.
+
+        Options as :func:`kg.submissions.api.add` (``dry_run``, ``into``, ``strict`` …); the result says
+        what was written and the exit code the command line gives.
+        """
+        from kg.submissions import api
+
+        return api.add(self, paths, **options)
+
     # export, validation, counts -------------------------------------------------------------
     def export(self, format: str = "turtle", *, inferred: bool = False) -> str:
         """The asserted (or asserted plus inferred) triples, byte-identical for the same data."""

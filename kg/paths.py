@@ -2,8 +2,11 @@
 
 Resolution order for each folder: an explicit argument (the ``--data`` style flags) > an
 environment variable (``KG_DATA``, ``KG_ONTOLOGY``, ``KG_SHAPES``, ``KG_QUERIES``) > the
-checkout this package lives in (an editable install or running from the repository, so that
-``kg add`` later writes into the repository's ``data/``) > the copy bundled in the wheel.
+checkout this package lives in (an editable install or running from the repository) > a
+checkout of this project in the current directory or one of its parents (after ``pip install .``
+the package lives in site-packages, but ``kg add`` run inside the checkout must write into the
+checkout's ``data/``, not into the installed copy) > the copy bundled in the wheel (read-only by
+intent: ``kg add`` refuses to write there).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Paths", "FOLDERS", "resolve_paths", "cache_dir"]
+__all__ = ["Paths", "FOLDERS", "resolve_paths", "cache_dir", "checkout_around", "is_checkout", "PROJECT_NAME"]
 
 #: The four folders, by the name used for flags, environment variables and the bundle.
 FOLDERS = ("ontology", "shapes", "data", "queries")
@@ -32,10 +35,38 @@ class Paths:
     queries: Path
 
 
+#: The project's name in pyproject.toml: how a checkout of this project is recognised.
+PROJECT_NAME = "ai-industry-kg"
+
+
+def is_checkout(folder: Path) -> bool:
+    """True for the root of a checkout of this project (its pyproject.toml names it; it has the folders)."""
+    try:
+        text = (folder / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return f'name = "{PROJECT_NAME}"' in text and all((folder / f).is_dir() for f in FOLDERS)
+
+
+def checkout_around(start: Path | None = None) -> Path | None:
+    """The checkout containing ``start`` (default: the current directory), if any."""
+    try:
+        here = Path(start or Path.cwd()).resolve()
+    except OSError:
+        return None
+    for folder in (here, *here.parents):
+        if is_checkout(folder):
+            return folder
+    return None
+
+
 def _default(folder: str) -> Path:
     checkout = _CHECKOUT / folder
     if (_CHECKOUT / "pyproject.toml").is_file() and checkout.is_dir():
         return checkout
+    around = checkout_around()
+    if around is not None:
+        return around / folder
     bundled = _BUNDLE / folder
     if bundled.is_dir():
         return bundled

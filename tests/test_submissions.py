@@ -25,7 +25,7 @@ DEAL = "deal:openai-google-compute"
 
 # file: (exit code, kind, entity, line) of the finding the file is about
 CASES = {
-    "syntax_missing_dot.ttl": (2, "syntax", None, 25),
+    "syntax_missing_dot.ttl": (2, "syntax", None, 24),  # the line missing its ";"
     "syntax_unterminated_string.ttl": (2, "syntax", None, 19),
     "syntax_unbound_prefix.ttl": (2, "syntax", None, 17),
     "syntax_unclosed_bracket.ttl": (2, "syntax", None, 25),

@@ -11,7 +11,9 @@ versions of the tools, because reasoning takes seconds and the data rarely chang
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 import os
 import tempfile
 from collections import Counter
@@ -25,11 +27,11 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from kg.namespaces import bind_prefixes
 from kg.reasoning.common import ReasoningError, ReasoningReport
 
-__all__ = ["ReasoningError", "ReasoningReport", "infer", "is_trivial", "cache_key", "InferenceCache"]
+__all__ = ["ReasoningError", "ReasoningReport", "infer", "is_trivial", "cache_key", "InferenceCache", "CacheWarning"]
 
 #: Bump when the filtering below or the blank node labelling in load.py changes, so that old cache
 #: entries (which name blank nodes by label) are not reused.
-FILTER_VERSION = "3"
+FILTER_VERSION = "4"  # 4: cache files carry a checksum line
 
 _BUILT_IN = tuple(str(ns) for ns in (OWL, RDF, RDFS, XSD))
 _REFLEXIVE_TRIVIAL = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf}
@@ -105,8 +107,20 @@ def cache_key(file_digests: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
+class CacheWarning(UserWarning):
+    """A cache entry was empty, truncated or damaged and is recomputed."""
+
+
 class InferenceCache:
-    """Inferred graphs on disk as N-Triples, one file per key; writes are atomic."""
+    """Inferred graphs on disk as N-Triples, one file per key, behind a checksum line; writes are atomic.
+
+    The first line is ``# kg-inference-cache sha256=<hex> triples=<n>``, over the N-Triples that
+    follow. A file whose line, checksum or triple count does not match (empty, truncated by a full
+    disk or a killed run, edited) is never served: ``load`` warns (:class:`CacheWarning`), removes
+    it and returns None, so the caller recomputes.
+    """
+
+    _HEADER = re.compile(rb"# kg-inference-cache sha256=([0-9a-f]{64}) triples=(\d+)\n")
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -114,15 +128,36 @@ class InferenceCache:
     def path(self, key: str) -> Path:
         return self.folder / f"inferred-{key}.nt"
 
+    def _damaged(self, path: Path, why: str) -> None:
+        import warnings
+
+        warnings.warn(f"inference cache {path} is {why}; recomputing", CacheWarning, stacklevel=3)
+        with contextlib.suppress(OSError):
+            path.unlink()
+
     def load(self, key: str) -> Graph | None:
         path = self.path(key)
-        if not path.is_file():
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
             return None
+        except OSError:
+            return None  # an unreadable cache only costs time
+        header = self._HEADER.match(raw)
+        if not raw:
+            return self._damaged(path, "empty")
+        if header is None:
+            return self._damaged(path, "not a cache file of this version (no checksum line)")
+        body = raw[header.end():]
+        if hashlib.sha256(body).hexdigest() != header.group(1).decode():
+            return self._damaged(path, "damaged or truncated (checksum mismatch)")
         graph = Graph()
         try:
-            graph.parse(path, format="nt")
-        except Exception:
-            return None  # a damaged entry is recomputed, not fatal
+            graph.parse(data=body.decode("utf-8"), format="nt")
+        except Exception:  # noqa: BLE001 - a checksum-valid file that does not parse is damaged too
+            return self._damaged(path, "not valid N-Triples")
+        if len(graph) != int(header.group(2)):
+            return self._damaged(path, f"holding {len(graph)} triples instead of {header.group(2)}")
         out = bind_prefixes(Graph())
         for triple in graph:
             out.add(tuple(BNode(t[len(_GENID):]) if isinstance(t, URIRef) and t.startswith(_GENID) else t for t in triple))
@@ -132,11 +167,21 @@ class InferenceCache:
         skolem = Graph()
         for triple in inferred:
             skolem.add(tuple(URIRef(_GENID + t) if isinstance(t, BNode) else t for t in triple))
+        body = skolem.serialize(format="nt", encoding="utf-8")
+        header = f"# kg-inference-cache sha256={hashlib.sha256(body).hexdigest()} triples={len(skolem)}\n".encode()
+        tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".inferred-", suffix=".tmp")
             with os.fdopen(fd, "wb") as out:
-                out.write(skolem.serialize(format="nt", encoding="utf-8"))
+                out.write(header + body)
+                out.flush()
+                os.fsync(out.fileno())
             os.replace(tmp, self.path(key))
+            tmp = None
         except OSError:
             pass  # an unwritable cache only costs time on the next run
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)

@@ -76,3 +76,25 @@ def _named(iri):
 
     return ox.NamedNode(str(iri))
 
+
+
+def infer_triples(triples) -> Graph:
+    """The rules' inferences over ``triples`` (rdflib terms), as an rdflib graph.
+
+    For code that holds rdflib graphs, such as the submission checks reasoning over the graph with
+    a submission added: the same compiled rules as the store's, in a scratch in-memory store, so
+    that checking a submission never waits for owlrl. Raises :class:`ReasoningError` like it.
+    """
+    import pyoxigraph as ox
+
+    from kg.reasoning.fixpoint import infer_in_store
+    from kg.store.terms import quads_to_oxigraph, triples_from_oxigraph
+
+    work, target = _named(ONTOLOGY_GRAPH), _named(INFERRED_GRAPH)
+    scratch = ox.Store()
+    scratch.extend(quads_to_oxigraph(triples, work))
+    infer_in_store(scratch, ontology=work, asserted=[work], target=target)
+    inferred = bind_prefixes(Graph())
+    for triple in triples_from_oxigraph(scratch.quads_for_pattern(None, None, None, target)):
+        inferred.add(triple)
+    return inferred

@@ -26,7 +26,7 @@ __all__ = ["Context", "ENTITY_NAMESPACES", "schema_changes", "namespaces", "voca
 
 ENTITY_NAMESPACES = tuple(str(ns) for ns in (AG, PROD, DEAL, CLAIM, SRC))
 ONTOLOGY_IRI = URIRef("https://w3id.org/ai-industry/ontology")
-_ALLOWED = {RDF.type, RDF.first, RDF.rest, RDF.value, RDFS.label, RDFS.comment, RDFS.seeAlso}
+_ALLOWED = {RDF.type, RDF.first, RDF.rest, RDF.value, RDFS.label, RDFS.comment, RDFS.seeAlso, OWL.differentFrom}
 _FOREIGN = tuple(str(ns) for ns in (RDFS, SKOS, PROV, DCTERMS, SCHEMA, ORG, RDF, OWL))
 _PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
 
@@ -77,7 +77,11 @@ class Context:
         return Finding(severity, kind, message, fix, file=file.name if file else None, line=line, entity_line=entity_line,
                        entity=short(entity) if isinstance(entity, URIRef) else None,
                        field=" / ".join(short(p) for p in path) or None,
-                       value=short(value) if value is not None else None)
+                       value=_cap(short(value)) if value is not None else None)
+
+
+def _cap(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def suggest(word: str, candidates: dict[str, object], cutoff: float = 0.75) -> object | None:
@@ -104,6 +108,8 @@ def schema_changes(ctx: Context) -> list[Finding]:
             why = f"it makes statements about {short(s)}, a term of the ontology or the shapes"
         elif any(isinstance(t, URIRef) and str(t).startswith(str(SH)) for t in (p, o)):
             why = "it uses SHACL terms (shapes live in shapes/, never in data)"
+        elif p == OWL.differentFrom and all(isinstance(t, URIRef) and str(t).startswith(ENTITY_NAMESPACES) for t in (s, o)):
+            pass  # "these two are different entities": instance data, and what the look-alike check asks for
         elif str(p).startswith(str(OWL)) or (str(p).startswith((str(RDFS), str(RDF))) and p not in _ALLOWED):
             why = f"{short(p)} is an axiom, not instance data"
         elif p == RDF.type and isinstance(o, URIRef) and str(o).startswith((str(OWL), str(RDFS))):

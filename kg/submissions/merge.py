@@ -4,67 +4,48 @@
   tree) identical to one the graph already holds under the same entity and property, is
   skipped, so adding the same file twice adds nothing the second time.
 - Each entity goes to the file that already describes it, or else to the file that holds most
-  entities of its kind (``--into`` overrides). The new block is *appended* as Turtle written in a
-  fixed order with the file's own prefixes, so existing lines, comments included, stay as they
-  are and ``git diff data/`` shows only the new facts.
+  entities of its kind (``--into`` overrides). The new block is *appended*, written by rdflib's
+  Turtle serializer (never by pasting terms into text) with the file's own prefixes, so existing
+  lines, comments included, stay as they are and ``git diff data/`` shows only the new facts.
 - Blank nodes are written inline (``[ … ]``) when used once, else with labels derived from the
-  submission's content hash (``_:s<hash>x<n>``), which cannot meet an existing label.
-- Every file is written to a temporary file in the same folder, fsynced, re-parsed and checked to
-  be exactly the old graph plus the new triples, and only then renamed over the original; if a
-  later rename fails, the files already renamed are put back. A lock on ``data/.kg-add.lock``
-  (``flock``: released by the kernel if the process dies) serialises concurrent runs, and the
-  check runs under it, so the second run sees the first one's data.
+  submission's content hash (``_:s<hash>x<n>``), renamed further if the file already uses one.
+- Every file is written to a temporary file in the same folder, fsynced, parsed again by
+  Oxigraph's strict parser and proved to be exactly the old graph plus the new triples (the two
+  graphs compared after blank node canonicalisation, not as text), and only then renamed over
+  the original; if a later rename fails, the files already renamed are put back. An exclusive
+  ``flock`` on the data folder itself (no lock file; released by the kernel if the process dies)
+  serialises concurrent runs, and the check runs under it, so the second run sees the first one's
+  data. A folder that cannot be locked, read or written is an input error (exit code 2) naming it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 import tempfile
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, RDFS, XSD
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS
 
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
+from kg.store.terms import to_oxigraph
+from kg.submissions.folder import DataFolderError, LockBusy, data_lock, folder_error, remove_stale_temporaries
 from kg.submissions.parse import prefix_declarations, quiet_rdflib
 
-__all__ = ["Plan", "plan_additions", "write_plan", "data_lock", "remove_stale_temporaries", "LOCK_NAME", "LockBusy"]
-
-LOCK_NAME = ".kg-add.lock"
-_LOCAL = re.compile(r"[A-Za-z0-9_]([\w.-]*[\w-])?")
+__all__ = ["Plan", "plan_additions", "write_plan", "data_lock", "remove_stale_temporaries", "LockBusy",
+           "DataFolderError", "MergeProofError"]
 
 
-class LockBusy(InputError):
-    """Another ``kg add`` holds the lock on the data folder."""
+class MergeProofError(InputError):
+    """A merged file did not parse back to exactly the old graph plus the new triples; nothing was kept."""
 
-
-@contextlib.contextmanager
-def data_lock(folder: Path, *, timeout: float = 60.0):
-    """Hold an exclusive ``flock`` on ``folder/.kg-add.lock``; refuse after ``timeout`` seconds."""
-    path = Path(folder) / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockBusy(f"another kg add is writing to {folder} (lock {path}); nothing was written, "
-                                   "try again when it has finished") from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    exit_code = 3
 
 
 @dataclass
@@ -163,63 +144,50 @@ def choose_targets(new: Graph, graph, into: Path | None) -> dict[Path, list]:
     return dict(targets)
 
 
-# deterministic Turtle ------------------------------------------------------------------------
-class _Writer:
-    def __init__(self, graph: Graph, prefixes: dict[str, str]):
-        self.g = graph
-        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))  # (prefix, namespace), longest first
-        refs = Counter(o for o in graph.objects() if isinstance(o, BNode))
-        self.inline = {b for b, n in refs.items() if n == 1}
-
-    def term(self, t, depth=0) -> str:
-        if isinstance(t, URIRef):
-            for prefix, ns in self.prefixes:
-                if str(t).startswith(ns) and _LOCAL.fullmatch(str(t)[len(ns):]):
-                    return f"{prefix}:{str(t)[len(ns):]}"
-            return f"<{t}>"
-        if isinstance(t, BNode):
-            if t in self.inline and depth < 20:
-                return "[ " + " ; ".join(self.predicate_list(t, depth + 1, " , ")) + " ]"
-            return f"_:{t}"
-        lex = str(t)
-        if t.datatype == XSD.decimal and re.fullmatch(r"[+-]?\d+\.\d+", lex):
-            return lex
-        if t.datatype == XSD.integer and re.fullmatch(r"[+-]?\d+", lex):
-            return lex
-        if t.datatype == XSD.boolean and lex in ("true", "false"):
-            return lex
-        quoted = '"' + lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-        if t.language:
-            return f"{quoted}@{t.language}"
-        if t.datatype and t.datatype != XSD.string:
-            return f"{quoted}^^{self.term(t.datatype)}"
-        return quoted
-
-    def predicate_list(self, s, depth=0, sep=" , ") -> list[str]:
-        def order(p):
-            return (p != RDF.type, p != RDFS.label, self.term(p))
-        parts = []
-        for p in sorted(set(self.g.predicates(s)), key=order):
-            objects = sorted(self.term(o, depth) for o in self.g.objects(s, p))
-            parts.append(("a" if p == RDF.type else self.term(p)) + " " + sep.join(objects))
-        return parts
-
-    def statement(self, s) -> str:
-        head = self.term(s) if not isinstance(s, BNode) else f"_:{s}"
-        return head + " " + " ;\n    ".join(self.predicate_list(s)) + " .\n"
+# writing --------------------------------------------------------------------------------------
+def _file_bnode_labels(text: str) -> set[str]:
+    """Every ``_:label`` spelt in the file (a superset: labels inside strings count too)."""
+    return set(re.findall(r"_:([A-Za-z0-9_][A-Za-z0-9_.-]*)", text))
 
 
-def turtle_block(new: Graph, roots: list, prefixes: dict[str, str]) -> str:
-    """The new triples of ``roots`` (and the blank nodes under them) as Turtle, in a fixed order."""
-    sub = Graph()
-    for s in roots:
+def turtle_block(new: Graph, roots: list, prefixes: dict[str, str], *, taken: set[str] = frozenset()) -> str:
+    """The new triples of ``roots`` (and the blank nodes under them) as Turtle, by rdflib's serializer.
+
+    Prefix declarations the file already makes are left out of the block; blank node labels the
+    file already uses (``taken``) are renamed.
+    """
+    sub = Graph(bind_namespaces="none")
+    rename: dict = {}
+    for s in sorted(roots, key=str):
         tree: list = []
         _subtree(new, s, tree, set())
-        for t in tree:
-            sub.add(t)
-    writer = _Writer(sub, prefixes)
-    labelled = sorted({b for b in sub.subjects() if isinstance(b, BNode) and b not in writer.inline}, key=str)
-    return "\n".join(writer.statement(s) for s in sorted(roots, key=writer.term) + labelled)
+        for triple in tree:
+            out = []
+            for t in triple:
+                if isinstance(t, BNode) and str(t) in taken:
+                    n = 0
+                    while f"{t}n{n}" in taken:
+                        n += 1
+                    t = rename.setdefault(t, BNode(f"{t}n{n}"))
+                out.append(t)
+            sub.add(tuple(out))
+    used = {str(t) for triple in sub for t in triple if isinstance(t, URIRef)}
+    declared = dict(prefixes)
+    for prefix, namespace in PREFIXES.items():
+        if prefix not in declared and str(namespace) not in declared.values() and any(u.startswith(str(namespace)) for u in used):
+            declared[prefix] = str(namespace)
+    for prefix, namespace in sorted(declared.items()):
+        sub.bind(prefix, namespace, override=True, replace=True)
+    with quiet_rdflib():
+        text = sub.serialize(format="turtle")
+    kept = [line for line in text.split("\n")
+            if not (line.startswith("@prefix ") and _declaration(line) in prefixes.items())]
+    return "\n".join(kept).strip("\n") + "\n"
+
+
+def _declaration(line: str) -> tuple[str, str] | None:
+    match = re.match(r"@prefix ([A-Za-z][\w.-]*)?: <([^>]*)> \.$", line.strip())
+    return (match.group(1) or "", match.group(2)) if match else None
 
 
 def plan_additions(submission: Graph, existing: Graph, graph, *, into: Path | None = None) -> Plan:
@@ -229,49 +197,76 @@ def plan_additions(submission: Graph, existing: Graph, graph, *, into: Path | No
         return plan
     plan.targets = choose_targets(new, graph, into)
     for path, roots in sorted(plan.targets.items()):
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        prefixes = {p: ns for p, ns, _ in prefix_declarations(text)}
-        header = ""
-        if not text:
-            used = {str(t) for triple in new for t in triple if isinstance(t, URIRef)}
-            prefixes = {p: str(ns) for p, ns in PREFIXES.items() if any(u.startswith(str(ns)) for u in used)}
-            header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())) + "\n"
-        plan.blocks[path] = header + turtle_block(new, roots, prefixes)
+        try:
+            text = path.read_text(encoding="utf-8") if path.exists() else ""
+        except OSError as error:
+            raise folder_error(path, error, "read the data file") from None
+        prefixes = {p: ns for p, ns, _ in prefix_declarations(text)}  # the last declaration of each prefix wins
+        plan.blocks[path] = turtle_block(new, roots, prefixes, taken=_file_bnode_labels(text))
     return plan
 
 
-def _parse(text: str, path: Path) -> Graph:
-    g = Graph()
-    with quiet_rdflib():
-        g.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    return g
+def _strict(text: str, path: Path) -> ox.Dataset:
+    """The file's graph as Oxigraph's strict Turtle parser reads it."""
+    return ox.Dataset(ox.parse(text, ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), without_named_graphs=True))
+
+
+def prove(old_text: str, new_text: str, new_triples: list[tuple], path: Path) -> None:
+    """Raise :class:`MergeProofError` unless ``new_text`` is exactly the old graph plus ``new_triples``."""
+    try:
+        actual = _strict(new_text, path)
+        expected = _strict(old_text, path)
+    except SyntaxError as error:
+        raise MergeProofError(f"{path}: the merged file does not parse as strict Turtle ({error}); nothing was written") from None
+    fresh: dict = {}
+    for s, p, o in new_triples:  # the new blank nodes get names no parse can produce: the union is disjoint
+        s, o = (fresh.setdefault(t, ox.BlankNode()) if isinstance(t, BNode) else to_oxigraph(t) for t in (s, o))
+        expected.add(ox.Quad(s, to_oxigraph(p), o, ox.DefaultGraph()))
+    actual.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    expected.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    if actual != expected:
+        missing, extra = len(expected) - len(set(expected) & set(actual)), len(set(actual) - set(expected))
+        raise MergeProofError(f"{path}: the merged file would not be exactly the old graph plus the new triples "
+                              f"({missing} missing, {extra} unexpected); nothing was written")
+
+
+def _block_triples(plan: Plan, path: Path) -> list[tuple]:
+    out: list = []
+    for s in plan.targets.get(path, []):
+        _subtree(plan.new, s, out, set())
+    return out
 
 
 def write_plan(plan: Plan) -> list[Path]:
-    """Write every block atomically; verify each result before any rename; undo on failure."""
+    """Write every block atomically; prove each written file before any rename; undo on failure.
+
+    An :class:`OSError` (read-only folder, full disk) becomes a :class:`DataFolderError` naming the
+    path; in every case the temporary files are removed and the data files keep their old bytes.
+    """
     prepared: list[tuple[Path, str, bytes | None]] = []
+    current = None
     try:
         for path, block in sorted(plan.blocks.items()):
+            current = path
             old = path.read_bytes() if path.exists() else None
             old_text = old.decode("utf-8") if old is not None else ""
             glue = "" if not old_text else ("\n" if old_text.endswith("\n") else "\n\n")
-            new_text = old_text + glue + block
-            expected = _parse(old_text, path)
-            expected += _parse("".join(f"@prefix {p}: <{ns}> .\n" for p, ns, _ in prefix_declarations(old_text)) + block, path)
-            if not isomorphic(_parse(new_text, path), expected):
-                raise RuntimeError(f"{path}: the merged file would not be exactly the old graph plus the new triples")
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".kg-add.tmp")
+            prepared.append((path, tmp, old))
             with os.fdopen(fd, "wb") as out:
-                out.write(new_text.encode("utf-8"))
+                out.write((old_text + glue + block).encode("utf-8"))
                 out.flush()
                 os.fsync(out.fileno())
             if old is not None:
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
-            prepared.append((path, tmp, old))
-    except BaseException:
+            written = Path(tmp).read_bytes().decode("utf-8")  # prove what is on disk, not what was meant
+            prove(old_text, written, _block_triples(plan, path), path)
+    except BaseException as error:
         for _, tmp, _ in prepared:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise folder_error(current or Path("."), error, "write the data file") from None
         raise
     # Files whose new entities the other new blocks point to go first, so that a crash between two
     # renames leaves, say, a new source without its deal, never a deal citing a missing source.
@@ -280,26 +275,20 @@ def write_plan(plan: Plan) -> list[Path]:
     done: list[tuple[Path, bytes | None]] = []
     try:
         for path, tmp, old in prepared:
+            current = path
             os.replace(tmp, path)
             done.append((path, old))
         _fsync_dirs({p.parent for p, _, _ in prepared})
-    except BaseException:
+    except BaseException as error:
         for path, tmp, _ in prepared:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         for path, old in reversed(done):
             _restore(path, old)
+        if isinstance(error, OSError):
+            raise folder_error(current, error, "replace the data file") from None
         raise
     return [p for p, _, _ in prepared]
-
-
-def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Temporary files left by a ``kg add`` that was killed (call with the lock held)."""
-    stale = sorted(Path(folder).glob(".*.kg-add.tmp"))
-    for path in stale:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    return stale
 
 
 def _restore(path: Path, old: bytes | None) -> None:

@@ -1,12 +1,10 @@
 """Reading an untrusted submission into a graph without letting it reach the network or the disk.
 
-rdflib follows a remote or relative JSON-LD ``@context`` by itself, and its RDF/XML parser
-expands internal entities (without bound) and drops external ones silently. So every format is
-checked *before* rdflib sees it: size and nesting depth (rdflib's Turtle and JSON-LD parsers
+The parse itself is Oxigraph's strict W3C parser (:mod:`kg.submissions.strict`). Before it, every
+format is checked for what no parser should be asked to do: size and nesting depth (rdflib's Turtle and JSON-LD parsers
 recurse, and a deep file ends in a RecursionError), encoding, a byte-order mark, Windows line
 endings, ``@context``/``@import`` in JSON-LD, ``<!DOCTYPE``/``<!ENTITY`` in RDF/XML. Parse errors
-become findings with file, line and column. rdflib's logging of ill-typed literals is silenced
-here; :mod:`kg.literals` reports them against their field instead.
+become findings with file, line, column and the text as written (escaped).
 """
 
 from __future__ import annotations
@@ -22,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.validation.findings import ERROR, WARNING, Finding
-from kg.store.files import syntax_position, syntax_advice
+from kg.submissions.strict import jsonld_bad_iris, parse_strict
 
 __all__ = ["Limits", "Submission", "FORMATS", "detect_format", "read_submission", "quiet_rdflib", "RELATIVE_BASE"]
 
@@ -232,28 +229,6 @@ class _TooDeep(Exception):
         self.line = line
 
 
-def _nt_error_lines(text: str, name: str) -> list[Finding]:
-    """rdflib's N-Triples parser names no line: parse line by line to find every bad one."""
-    problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            Graph().parse(data=line + "\n", format="nt")
-        except Exception as error:  # noqa: BLE001 - any parser error is the contributor's to fix
-            message = str(error).split("\n")[0]
-            problems.append(_err("syntax", name, f"N-Triples syntax error: {message}",
-                                 "each line is <subject> <predicate> <object-or-\"literal\"> . with full IRIs", number))
-    return problems or [_err("syntax", name, "N-Triples syntax error", "check the file")]
-
-
-def _bad_syntax(error: BadSyntax, name: str) -> Finding:
-    line, column = syntax_position(error)
-    why = error._why
-    fix = syntax_advice(why) or "fix the Turtle at this position"
-    return _err("syntax", name, f"Turtle syntax error: {why}", fix, line, column)
-
-
 def read_submission(path: Path, *, input_format: str | None = None, limits: Limits = Limits(),
                     name: str | None = None) -> tuple[Submission | None, list[Finding]]:
     """Read and parse one file; on any input problem return (None, findings) and never raise."""
@@ -304,19 +279,16 @@ def read_submission(path: Path, *, input_format: str | None = None, limits: Limi
     if findings:
         return None, findings
 
-    graph = Graph()
+    if fmt == "json-ld":
+        findings = jsonld_bad_iris(doc, name, text)
+        if findings:
+            return None, findings
     try:
-        with quiet_rdflib():
-            graph.parse(data=text, format=fmt, publicID=RELATIVE_BASE)
-    except BadSyntax as error:
-        return None, [_bad_syntax(error, name)]
+        graph, findings = parse_strict(text, fmt, name, RELATIVE_BASE)
     except RecursionError:
         return None, [_err("limit", name, "the document is nested too deep to parse", "flatten the document")]
-    except Exception as error:  # noqa: BLE001 - every parser failure is reported, none is a traceback
-        if fmt == "nt":
-            return None, _nt_error_lines(text, name)
-        message = " ".join(str(error).split())[:300] or type(error).__name__
-        return None, [_err("syntax", name, f"{fmt} parse error: {message}", "fix the document and try again")]
+    if graph is None:
+        return None, findings
     if len(graph) > limits.max_triples:
         return None, [_err("limit", name, f"the file holds {len(graph)} triples, over the limit of {limits.max_triples}",
                            "split the submission into smaller files")]

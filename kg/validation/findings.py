@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from kg.submissions.escape import escaped
 
 __all__ = ["Finding", "Report", "ERROR", "WARNING", "INFO", "INPUT_KINDS"]
 
@@ -36,6 +38,12 @@ class Finding:
     field: str | None = None
     value: str | None = None
     entity_line: int | None = None  # where the submission defines the entity (the group's line)
+
+    def shown(self) -> "Finding":
+        """The finding with every text field escaped (control and bidi characters as ``\\uXXXX``)."""
+        changes = {f.name: escaped(getattr(self, f.name)) for f in fields(self)
+                   if isinstance(getattr(self, f.name), str) and f.name not in ("severity", "kind")}
+        return replace(self, **changes)
 
     def sort_key(self) -> tuple:
         return (_RANK.get(self.severity, 3), self.line or 0, self.field or "", self.kind, self.message)
@@ -98,6 +106,7 @@ class Report:
     def to_text(self) -> str:
         out: list[str] = []
         for (file, entity), items in self.groups():
+            file, entity, items = escaped(file) if file else file, escaped(entity) if entity else entity, [f.shown() for f in items]
             lines = [f.entity_line for f in items if f.entity_line] or [f.line for f in items if f.line]
             where = f"{file}:{min(lines)}" if file and lines else (file or "submission")
             out.append(f"{where}: {entity}" if entity else where)
@@ -117,17 +126,17 @@ class Report:
         n_info = len(self.findings) - n_err - n_warn
         verdict = "conforms" if self.conforms else ("cannot be read" if self.input_failed else "does not conform")
         strict = " (--strict: warnings fail)" if self.strict and n_warn and not n_err else ""
-        out.append(f"{', '.join(self.files) or 'submission'}: {verdict}{strict} — "
+        out.append(f"{escaped(', '.join(self.files)) or 'submission'}: {verdict}{strict} — "
                    f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}, {n_info} note{'s' * (n_info != 1)}")
         return "\n".join(out) + "\n"
 
     def to_json(self) -> str:
         groups = []
         for (file, entity), items in self.groups():
-            groups.append({"file": file, "entity": entity,
-                           "findings": [{k: v for k, v in asdict(f).items() if v not in (None, "")} for f in items]})
+            groups.append({"file": escaped(file) if file else file, "entity": escaped(entity) if entity else entity,
+                           "findings": [{k: v for k, v in asdict(f.shown()).items() if v not in (None, "")} for f in items]})
         payload = {
-            "files": self.files,
+            "files": [escaped(f) for f in self.files],
             "conforms": self.conforms,
             "exit_code": self.exit_code,
             "counts": {"error": len(self.errors), "warning": len(self.warnings),

@@ -60,15 +60,20 @@ def load_shapes(folder: Path) -> Graph:
     return shapes
 
 
-def validate(asserted: Iterable[tuple], shapes: Graph) -> ValidationResult:
-    """Run pyshacl over a copy of the asserted triples and summarise the report."""
+def validate(asserted: Iterable[tuple], shapes: Graph, *, focus_nodes: list | None = None) -> ValidationResult:
+    """Run pyshacl over a copy of the asserted triples and summarise the report.
+
+    ``focus_nodes`` limits validation to those nodes (each against the shapes that target it): the
+    incremental check of a submission, which needs no verdict on the rest of the graph.
+    """
     import pyshacl  # imported here: slow to import, and most commands never validate
 
     data = Graph()
     for triple in asserted:
         data.add(triple)
     _, report, text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True,
+        **({"focus_nodes": list(focus_nodes)} if focus_nodes is not None else {}),
     )
     bind_prefixes(report)
     findings = []
