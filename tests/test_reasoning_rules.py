@@ -164,3 +164,19 @@ def test_inferred_graph_is_not_asserted():
     with pytest.raises(ValueError):
         infer_in_store(store, ontology=TARGET, asserted=[TARGET], target=TARGET)
 
+
+
+def test_different_from_is_accepted_and_adds_nothing(real_graph):
+    """Regression (issue 10): a submission says a look-alike is another entity with owl:differentFrom;
+    the rules refused the whole submission as an unsupported ontology. OWL 2 RL derives nothing from it."""
+    from rdflib import Graph
+    from rdflib.namespace import OWL
+
+    from kg.namespaces import AG
+    from kg.reasoning.reference import infer
+    from kg.reasoning.run import infer_triples
+
+    data = Graph()
+    data += real_graph.asserted()
+    data.add((AG.openai, OWL.differentFrom, AG.anthropic))
+    assert set(infer_triples(data)) == set(infer(data)) == set(real_graph.inferred())

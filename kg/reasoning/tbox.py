@@ -37,11 +37,13 @@ _READ = ["rdfs:subClassOf", "owl:equivalentClass", "rdfs:subPropertyOf", "owl:eq
 _KINDS = ["owl:SymmetricProperty", "owl:TransitiveProperty", "owl:IrreflexiveProperty", "owl:AsymmetricProperty",
           "owl:AllDisjointClasses", "owl:AllDisjointProperties"]
 #: OWL 2 RL vocabulary with rules the compiler does not have (equality, cardinality, keys, negation...).
-_UNSUPPORTED = ["owl:sameAs", "owl:differentFrom", "owl:distinctMembers", "owl:hasKey", "owl:allValuesFrom",
+#: ``owl:differentFrom`` and ``owl:AllDifferent`` are not here: OWL 2 RL derives nothing from them and
+#: they can only clash with ``owl:sameAs`` (eq-diff1-3), which is refused; a submission uses them to
+#: say that a look-alike name is a different entity.
+_UNSUPPORTED = ["owl:sameAs", "owl:hasKey", "owl:allValuesFrom",
                 "owl:maxCardinality", "owl:maxQualifiedCardinality", "owl:complementOf", "owl:oneOf",
                 "owl:sourceIndividual", "owl:datatypeComplementOf", "owl:onDataRange"]
-_UNSUPPORTED_KINDS = ["owl:FunctionalProperty", "owl:InverseFunctionalProperty", "owl:AllDifferent",
-                      "owl:NegativePropertyAssertion"]
+_UNSUPPORTED_KINDS = ["owl:FunctionalProperty", "owl:InverseFunctionalProperty", "owl:NegativePropertyAssertion"]
 _PREFIXES = {"owl": OWL, "rdf": RDF, "rdfs": RDFS}
 
 

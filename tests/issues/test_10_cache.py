@@ -14,11 +14,11 @@ from kg.reasoning.reference import CacheWarning, InferenceCache
 
 @pytest.fixture(scope="module")
 def reference() -> int:
-    return len(KnowledgeGraph(cache=False).inferred())
+    return len(KnowledgeGraph(cache=False, reasoner="owlrl").inferred())
 
 
 def _entry(folder: Path) -> Path:
-    KnowledgeGraph(cache_folder=folder).inferred()
+    KnowledgeGraph(cache_folder=folder, reasoner="owlrl").inferred()
     (entry,) = folder.glob("inferred-*.nt")
     return entry
 
@@ -37,9 +37,9 @@ def test_damaged_cache_is_recomputed_with_a_warning(tmp_path: Path, reference: i
     entry = _entry(tmp_path)
     entry.write_bytes(DAMAGE[how](entry.read_bytes()))
     with pytest.warns(CacheWarning, match=str(entry.name)):
-        inferred = KnowledgeGraph(cache_folder=tmp_path).inferred()
+        inferred = KnowledgeGraph(cache_folder=tmp_path, reasoner="owlrl").inferred()
     assert len(inferred) == reference
-    assert KnowledgeGraph(cache_folder=tmp_path).inferred() is not None  # rewritten whole
+    assert KnowledgeGraph(cache_folder=tmp_path, reasoner="owlrl").inferred() is not None  # rewritten whole
     assert len(InferenceCache(tmp_path).load(entry.name[len("inferred-"):-3])) == reference
 
 
