@@ -120,7 +120,7 @@ def test_query_reasoning_switch(kg):
 
 @pytest.mark.parametrize("argv, message", [
     (["query", "investment"], "Did you mean 'investments'? Known queries: alliances, circular-financing, competitors, compute-commitments, "
-                                 "conflicting-claims, entity, exposure, frenemies, investments, model-availability, network, rival-backers, "
+                                 "conflicting-claims, entity, exposure, frenemies, investments, model-availability, network, rival-backers, statement-sources, "
                                  "timeline, totals"),
     (["query", "entity"], "needs the parameter 'entity' (iri)"),
     (["query", "investments", "--param", "lab=ag:x"], "has no parameter 'lab'; its parameters: investor, investee"),
