@@ -79,4 +79,5 @@ def test_claude_is_the_only_model_on_all_three_clouds(real_graph):
 def test_totals_never_mix_exact_figures_and_ceilings(real_graph):
     (row,) = [r for r in real_graph.query("totals", {"organization": "ag:anthropic"}).records()
               if r["role"] == "receives investment" and r["currency"] == "USD"]
-    assert (row["stated"], row["upTo"], row["atLeast"]) == (5_000_000_000, 15_000_000_000, None)
+    # floors: 001's "multi-billion" (NVIDIA) and 003's "billions" (Microsoft), one billion each
+    assert (row["stated"], row["upTo"], row["atLeast"]) == (5_000_000_000, 15_000_000_000, 2_000_000_000)

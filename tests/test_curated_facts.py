@@ -74,13 +74,20 @@ def test_anthropic_azure_commitment_roughly_30_billion_and_1_gigawatt(graph):
 
 
 def test_nvidia_up_to_10_billion_and_microsoft_5_billion_both_versions_kept(graph):
-    """002 gives Microsoft's $5B flat, 004 'up to $5B': both kept. NVIDIA: up to $10B in both."""
+    """002 gives Microsoft's $5B flat, 004 'up to $5B': both kept. NVIDIA: up to $10B in both.
+
+    001 calls NVIDIA's deals multi-billion, 003 says Microsoft puts billions into each of two labs: magnitudes
+    only (floor one billion, no other number). 003's "billions more" is ambiguous (from each, or together):
+    its readings are ai:readingAmount, never ai:amount, so that no total rests on a reading."""
+    billions = ("OrderOfMagnitude", None, Decimal("1000000000.0"), None, "USD")
     assert value_claims(graph, "deal:nvidia-anthropic-investment") == [
+        billions + (S001,),
         ("UpTo", None, None, Decimal("10000000000.0"), "USD", S002),
         ("UpTo", None, None, Decimal("10000000000.0"), "USD", S004),
     ]
     assert value_claims(graph, "deal:microsoft-anthropic-investment") == [
         ("Exact", Decimal("5000000000.0"), None, None, "USD", S002),
+        billions + (S003,),
         ("UpTo", None, None, Decimal("5000000000.0"), "USD", S004),
     ]
     rows = select(graph, """SELECT ?investor ?equity WHERE {

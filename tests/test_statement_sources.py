@@ -29,7 +29,7 @@ SCHEMA = Namespace("https://schema.org/")
 S000, S001, S002, S003, S004 = (SRC[s] for s in (
     "000_344770c96ebca10a", "001_c1ac4854148f4206", "002_028c8e945d95a55f",
     "003_a34db32fd225aef0", "004_9fb578446bd148d3"))
-LINKS = {SKOS.exactMatch, SCHEMA.sameAs}
+LINKS = {SKOS.exactMatch, SCHEMA.sameAs, AI.contradicts}
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_every_curated_triple_has_at_least_one_source(dataset, sources):
 
 def test_links_to_other_datasets_cite_no_article(dataset, sources):
     links = [(s, p, o) for s, p, o in dataset.triples((None, None, None)) if p in LINKS]
-    assert len(links) == 17
+    assert len(links) == 17 + 6
     assert all((s, p, o) in sources and sources[(s, p, o)] == set() for s, p, o in links)
 
 
