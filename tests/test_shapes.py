@@ -57,9 +57,9 @@ def test_curated_data_conforms_with_only_info_notes(base, shapes):
     assert conforms and violations == []
     severities = sorted(str(report.value(r, SH.resultSeverity)).rsplit("#")[-1]
                         for r in report.subjects(RDF.type, SH.ValidationResult))
-    # 2 deals with no amount, 1 stake with no percentage, 11 notes on figures that sources state
+    # 2 deals with no amount, 1 stake with no percentage, 10 notes on figures that sources state
     # differently; 2 warnings: custom silicon and national AI chips (003), whose makers no source names.
-    assert severities == ["Info"] * 14 + ["Warning"] * 2
+    assert severities == ["Info"] * 13 + ["Warning"] * 2
 
 
 # fixture file -> (the named shape the violation comes from, or None for an anonymous property
