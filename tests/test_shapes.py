@@ -79,6 +79,9 @@ CASES = {
     "date_implausible.ttl": (AISH.AnnouncementDate, None),
     "undefined_term.ttl": (AISH.DefinedVocabulary, None),
     "competition_one_party.ttl": (None, AI.competitor),
+    "reification_not_asserted.ttl": (AISH.StatementSource, None),
+    "reification_outside_node_sources.ttl": (AISH.StatementSource, None),
+    "magnitude_unnamed.ttl": (AISH.MagnitudeNamed, None),
 }
 
 
