@@ -4,6 +4,7 @@ Each test names the source file(s) that state the fact, so a failure points at w
 Figures are compared as Decimals: the data writes money in whole currency units.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,8 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX unit: <http://qudt.org/vocab/unit/>
+PREFIX claim: <https://w3id.org/ai-industry/claim/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 
 S000, S001, S002, S003, S004 = (
@@ -74,13 +77,20 @@ def test_anthropic_azure_commitment_roughly_30_billion_and_1_gigawatt(graph):
 
 
 def test_nvidia_up_to_10_billion_and_microsoft_5_billion_both_versions_kept(graph):
-    """002 gives Microsoft's $5B flat, 004 'up to $5B': both kept. NVIDIA: up to $10B in both."""
+    """002 gives Microsoft's $5B flat, 004 'up to $5B': both kept. NVIDIA: up to $10B in both.
+
+    001 calls NVIDIA's deals multi-billion, 003 says Microsoft puts billions into each of two labs: magnitudes
+    only (floor one billion, no other number). 003's "billions more" is ambiguous (from each, or together):
+    its readings are ai:readingAmount, never ai:amount, so that no total rests on a reading."""
+    billions = ("OrderOfMagnitude", None, Decimal("1000000000.0"), None, "USD")
     assert value_claims(graph, "deal:nvidia-anthropic-investment") == [
+        billions + (S001,),
         ("UpTo", None, None, Decimal("10000000000.0"), "USD", S002),
         ("UpTo", None, None, Decimal("10000000000.0"), "USD", S004),
     ]
     assert value_claims(graph, "deal:microsoft-anthropic-investment") == [
         ("Exact", Decimal("5000000000.0"), None, None, "USD", S002),
+        billions + (S003,),
         ("UpTo", None, None, Decimal("5000000000.0"), "USD", S004),
     ]
     rows = select(graph, """SELECT ?investor ?equity WHERE {
@@ -202,11 +212,11 @@ def test_executives_and_their_roles(graph):
 
 
 def test_spellings_the_sources_use_are_alternative_labels(graph):
-    """NVIDIA/Nvidia (all sources), Microsoft Foundry/Azure AI Foundry (000, 002, 003), 'Cladue' (000)."""
+    """Nvidia (002, 004), Azure AI Foundry (002), the typo Cladue (000); no alias that no source uses."""
     rows = select(graph, """SELECT ?thing ?alt WHERE {
         ?thing skos:altLabel|skos:hiddenLabel ?alt FILTER(?thing IN (ag:nvidia, prod:microsoft-foundry, prod:claude)) }""")
     assert sorted((short(r["thing"]), r["alt"]) for r in rows) == [
-        ("claude", "Cladue"), ("microsoft-foundry", "Azure AI Foundry"), ("microsoft-foundry", "Foundry"),
+        ("claude", "Cladue"), ("microsoft-foundry", "Azure AI Foundry"),
         ("nvidia", "Nvidia")]
 
 
@@ -231,3 +241,109 @@ def test_money_loops_derived_by_the_reasoner(graph):
     assert select(graph, "SELECT ?x WHERE { ?x ai:fundsCustomerOf ?x }", reasoning=False) == []
     # OpenAI's AWS deal has no equity and Amazon does not invest in OpenAI: no loop through Amazon.
     assert not select(graph, "SELECT ?x WHERE { ag:amazon ai:fundsCustomerOf ag:amazon }", reasoning=True)
+
+
+# Issue 11: every sentence of every source, read faithfully (docs/sources/ has the ledgers).
+
+def test_claims_per_source_exactly(graph):
+    """Opinions, assessments, predictions and characterisations are claims: how many each source makes."""
+    rows = select(graph, "SELECT ?src (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c ai:statement ?s ; prov:wasDerivedFrom ?src } GROUP BY ?src")
+    assert sorted((short(r["src"]), r["n"]) for r in rows) == [(S000, 6), (S001, 13), (S002, 22), (S003, 21), (S004, 15)]
+
+
+def test_characterisations_are_claims_not_competitions(graph):
+    """003's 'counterweight' and 001's informal anti-OpenAI alliance are claims; no fact states them."""
+    assert not select(graph, "SELECT ?c WHERE { ?c ai:competitor ag:openai , ag:anthropic-microsoft-nvidia-camp }")
+    assert not select(graph, "SELECT ?c WHERE { ?c ai:competitor ag:google , ag:anthropic-microsoft-nvidia-camp }")
+    assert not select(graph, "SELECT ?m WHERE { ?m ai:member ag:google-deepmind }")
+    rows = select(graph, """SELECT ?c ?src WHERE { VALUES ?c { claim:counterweight-alliance claim:informal-anti-openai-alliance }
+        ?c a ai:Analysis ; prov:wasDerivedFrom ?src }""")
+    assert sorted((short(r["c"]), short(r["src"])) for r in rows) == [
+        ("counterweight-alliance", S003), ("informal-anti-openai-alliance", S001)]
+
+
+def test_contradicting_claims_are_linked(graph):
+    rows = select(graph, "SELECT ?a ?b WHERE { ?a ai:contradicts ?b }")
+    assert sorted((short(r["a"]), short(r["b"])) for r in rows) == [
+        ("anthropic-picked-microsoft", "anthropic-neutral-option"),      # 003 against itself
+        ("anthropic-picked-microsoft", "models-will-specialize"),        # 003 vs 001: one cloud or many
+        ("counterweight-alliance", "informal-anti-openai-alliance"),     # 003 vs 001: Google's side
+        ("hedging-on-technology", "two-camps"),                          # 000 vs 002: no camps / two camps
+        ("nadella-models-commoditize", "models-will-specialize"),        # 001 against itself
+        ("nvidia-funding-is-rational", "circular-economy-inflates"),     # 001 vs 002: bubble or strategy
+    ]
+    both_ways = select(graph, "SELECT ?b WHERE { claim:models-will-specialize ai:contradicts ?b }", reasoning=True)
+    assert sorted(short(r["b"]) for r in both_ways) == ["anthropic-picked-microsoft", "nadella-models-commoditize"]
+
+
+def test_deal_status_and_time_horizon_each_from_the_source_that_words_it(graph):
+    """new (000), finalized (002), first time (002), expanding (003), remains (003); long-term, upcoming."""
+    rows = select(graph, """SELECT DISTINCT ?f ?p ?v ?src WHERE {
+        { SELECT ?f ?p ?v WHERE { ?f ?p ?v FILTER (?p IN (ai:dealStatus, ai:timeHorizon)) } }
+        OPTIONAL { ?st rdf:subject ?f ; rdf:predicate ?p ; rdf:object ?v ; prov:wasDerivedFrom ?stated }
+        ?f prov:wasDerivedFrom ?nodeSource . BIND (COALESCE(?stated, ?nodeSource) AS ?src)
+        FILTER (!BOUND(?stated) || ?stated = ?nodeSource) }""")
+    got = sorted((short(r["f"]), short(r["v"]), short(r["src"])) for r in rows)
+    assert got == [
+        ("claude-on-microsoft-copilot", "AlreadyInPlace", S003), ("claude-on-microsoft-copilot", "LongTerm", S003),
+        ("claude-on-microsoft-copilot", "NewDeal", S000),
+        ("microsoft-anthropic-claude-partnership", "Expanded", S003),
+        ("microsoft-anthropic-stake", "LongTerm", S002),
+        ("microsoft-nvidia-anthropic-partnership", "Finalized", S002),
+        ("microsoft-nvidia-anthropic-partnership", "LongTerm", S002),
+        ("microsoft-nvidia-anthropic-partnership", "LongTerm", S003),
+        ("microsoft-nvidia-anthropic-partnership", "NewDeal", S000),
+        ("microsoft-openai-stake", "LongTerm", S002),
+        ("nvidia-anthropic-technology-partnership", "FirstOfItsKind", S002),
+        ("vera-rubin", "Upcoming", S002),
+    ]
+
+
+def test_magnitude_only_figures_carry_their_word_and_no_other_number(graph):
+    """'billions', 'multi-billion', 'billions more', 'hundreds of millions': ai:magnitude, floor only."""
+    rows = select(graph, """SELECT ?v ?m ?min ?other WHERE { ?v ai:qualifier ai:OrderOfMagnitude .
+        OPTIONAL { ?v ai:magnitude ?m } OPTIONAL { ?v schema:minValue ?min }
+        OPTIONAL { ?v schema:value|schema:maxValue ?other } }""")
+    assert len(rows) == 11
+    assert all(r["m"] is not None and r["other"] is None for r in rows)
+    assert sorted({(short(r["m"]), r["min"]) for r in rows}) == [
+        ("Billions", Decimal("1000000000.0")), ("HundredsOfMillions", Decimal("100000000.0"))]
+
+
+def test_ambiguous_passages_keep_every_reading(graph):
+    """001 'direct competitors', 001 'hundreds of millions', 003 'billions more': each reading is marked."""
+    rows = select(graph, """SELECT ?amb ?reading WHERE { ?r ai:readingOf ?amb .
+        OPTIONAL { ?r rdfs:label ?label } BIND (COALESCE(STR(?label), "value node") AS ?reading) }""")
+    readings = defaultdict(list)
+    for r in rows:
+        readings[short(r["amb"])].append(r["reading"])
+    assert {k: sorted(v) for k, v in readings.items()} == {
+        "ambiguity-001-direct-competitors": ["Amazon as a direct competitor of Anthropic",
+                                             "Google as a direct competitor of Anthropic",
+                                             "NVIDIA as a direct competitor of Anthropic",
+                                             "Reading: Anthropic's investors compete with one another"],
+        "ambiguity-001-sequoia-stake-size": ["Late-stage venture firms back rival labs like public-market funds",
+                                             "value node", "value node"],
+        "ambiguity-003-billions-more": ["value node", "value node", "value node"],
+    }
+    # no reading is summed: readings hang off ai:readingAmount, never ai:amount
+    assert not select(graph, "SELECT ?v WHERE { ?d ai:amount ?v . ?v ai:readingOf ?x }")
+
+
+def test_unnamed_products_are_entities_with_the_description_their_source_gives(graph):
+    rows = select(graph, """SELECT ?p ?src WHERE { ?p rdfs:label ?l ; schema:description ?d ; prov:wasDerivedFrom ?src
+        FILTER (CONTAINS(?l, "unnamed in the source")) }""")
+    assert sorted((short(r["p"]), short(r["src"])) for r in rows) == [
+        ("anthropic-productivity-platform", S001), ("custom-silicon", S003), ("microsoft-own-models", S000),
+        ("national-ai-chips", S003), ("nvidia-next-generation-systems", S004)]
+
+
+def test_negatives_what_no_source_says(graph):
+    """No calendar date, no figure for Google's or Amazon's stakes, no weekday but 004's, no 'Foundry' alias."""
+    assert not select(graph, "SELECT ?d WHERE { ?f ai:announcedOn ?d }")
+    assert not select(graph, """SELECT ?a WHERE { ?i ai:investee ag:anthropic ; ai:investor ?x ; ai:amount|ai:readingAmount ?a
+        FILTER (?x IN (ag:google, ag:amazon)) }""")
+    assert not select(graph, """SELECT ?x WHERE { ?x skos:altLabel|skos:hiddenLabel|rdfs:label "Foundry" }""")
+    weekday = select(graph, """SELECT ?src WHERE { ?st rdf:subject ?f ; rdf:predicate ai:announcedOnDayOfWeek ;
+        prov:wasDerivedFrom ?src }""")
+    assert [short(r["src"]) for r in weekday] == [S004]
