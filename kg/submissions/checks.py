@@ -26,7 +26,8 @@ __all__ = ["Context", "ENTITY_NAMESPACES", "schema_changes", "namespaces", "voca
 
 ENTITY_NAMESPACES = tuple(str(ns) for ns in (AG, PROD, DEAL, CLAIM, SRC))
 ONTOLOGY_IRI = URIRef("https://w3id.org/ai-industry/ontology")
-_ALLOWED = {RDF.type, RDF.first, RDF.rest, RDF.value, RDFS.label, RDFS.comment, RDFS.seeAlso, OWL.differentFrom}
+_ALLOWED = {RDF.type, RDF.first, RDF.rest, RDF.value, RDFS.label, RDFS.comment, RDFS.seeAlso, OWL.differentFrom,
+            RDF.subject, RDF.predicate, RDF.object}  # reification: statement-level sources (docs/model-guide.md)
 _FOREIGN = tuple(str(ns) for ns in (RDFS, SKOS, PROV, DCTERMS, SCHEMA, ORG, RDF, OWL))
 _PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
 
