@@ -98,6 +98,16 @@ def queries_table(size: dict) -> str:
     return _table(head, rows)
 
 
+def row_mismatches(size: dict) -> list[str]:
+    """Queries whose row counts differ between engines that answered them (a sign of non-standard SPARQL)."""
+    out = []
+    for name in sorted({n for e in ENGINES for n in size.get(e, {}).get("queries", {})}):
+        rows = {e: _query(size, e, name).get("rows") for e in ENGINES if (_query(size, e, name) or {}).get("times")}
+        if len(set(rows.values())) > 1:
+            out.append(f"{name}: " + ", ".join(f"{e} {n}" for e, n in rows.items()))
+    return out
+
+
 def growth_table(sizes: list[dict]) -> str:
     """Growth exponent k (time ~ triples^k) of each query between the two largest sizes, per engine."""
     names = sorted({n for s in sizes for e in ENGINES for n in s.get(e, {}).get("queries", {})})

@@ -74,14 +74,16 @@ class Sizes:
 
     def stage(self, key: str, triples: int, limit: float, target, args: tuple) -> dict:
         """One stage in a child process, unless it is predicted to exceed ``limit``."""
-        reason = self.skip_reason(key, triples, limit)
+        reason = "--skip" if key in self.args.skip else self.skip_reason(key, triples, limit)
         if reason:
             log(f"    {key}: skipped ({reason})")
             return {"skipped": reason}
         result = in_child(self.context, target, args, limit)
         self.note(key, triples, result)
-        shown = report.cell(result) or result.get("error", "")
-        log(f"    {key}: {shown} s" + (f" ({result['error']})" if "error" in result else ""))
+        if "error" in result:
+            log(f"    {key}: error ({result['error']})")
+        elif report.cell(result):
+            log(f"    {key}: {report.cell(result)} s")
         return result
 
     def note(self, key: str, triples: int, result: dict) -> None:
@@ -93,7 +95,7 @@ class Sizes:
     def queries(self, engine: str, triples: int, setup, setup_args: tuple, runs: int) -> dict:
         """Every stored query on one engine, warmed up once in a child process."""
         args = self.args
-        reason = self.skip_reason(f"{engine}:setup", triples, args.stage_timeout)
+        reason = "--skip" if engine in args.skip else self.skip_reason(f"{engine}:setup", triples, args.stage_timeout)
         if reason:
             log(f"    {engine}: skipped ({reason})")
             return {"setup": {"skipped": reason}, "queries": {}}
@@ -152,6 +154,9 @@ class Sizes:
             kg["open"] = {"times": [t for o in opens for t in o.get("times", [])], "rss_mb": max(o.get("rss_mb", 0) for o in opens)}
             log(f"    open: {report.cell(kg['open'])} s")
             kg["export"] = self.stage("export", n, args.stage_timeout, engines.kg_export, (store, data, nquads))
+            if not kg["export"].get("times"):
+                kg["dump"] = self.stage("dump", n, args.stage_timeout, engines.dump_quads, (store, data, nquads))
+                entry["nquads_from"] = "Oxigraph's dump of the store's graphs but graph/asserted (kg export had no figure)"
             entry["kg-store"] = self.queries("kg-store", n, engines.kg_queries, (store, data), runs)
             entry["kg-memory"] = self.queries("kg-memory", n, engines.kg_memory_queries, (data, reasoner, cache), runs)
         if nquads.exists():
@@ -176,6 +181,9 @@ def render(record: dict) -> str:
     for size in record["sizes"]:
         parts += ["", f"## Stored queries at {size.get('asserted', size['target']):,} asserted triples (seconds, median)",
                   report.queries_table(size)]
+        mismatches = report.row_mismatches(size)
+        parts += ["", "Row counts differ: " + "; ".join(mismatches) if mismatches else "",
+                  "" if mismatches else "Every engine that answered a query returned the same number of rows."]
     if len(record["sizes"]) > 1:
         parts += ["", "## Growth exponent k of each query between the two largest sizes", report.growth_table(record["sizes"])]
     if record.get("curated"):
@@ -197,6 +205,10 @@ def main() -> None:
     parser.add_argument("--command-runs", type=int, default=5, help="runs per command on the curated graph")
     parser.add_argument("--no-commands", action="store_true", help="skip the curated commands")
     parser.add_argument("--commands-only", action="store_true", help="only the curated commands")
+    parser.add_argument("--skip", type=lambda text: set(text.split(",")), default=set(),
+                        help="stages or engines not to run, comma-separated (e.g. reason_owlrl,kg-memory,validate,submission)")
+    parser.add_argument("--update", action="store_true",
+                        help="keep the sizes and commands already in --json that this run does not measure")
     parser.add_argument("--label", default="", help="what code this measures, for the record (e.g. a merge of branches)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, default=HERE / "results" / f"scale-{datetime.date.today()}.json")
@@ -208,11 +220,18 @@ def main() -> None:
               "versions": {p: version(p) for p in ("rdflib", "owlrl", "pyshacl", "pyoxigraph")},
               "code": _code(), "label": args.label, "rules_reasoner": engines.rules_available(),
               "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}, "sizes": []}
+    earlier = json.loads(args.json.read_text(encoding="utf-8")) if args.update and args.json.exists() else None
+    if earlier:
+        record["earlier_runs"] = earlier.pop("earlier_runs", []) + [{k: v for k, v in earlier.items() if k not in ("sizes", "curated", "tables")}]
+        measured = {int(s) for s in args.sizes.split(",")} if not args.commands_only else set()
+        record["sizes"] = [s for s in earlier.get("sizes", []) if s["target"] not in measured]
+        record["curated"] = earlier.get("curated") if args.no_commands else None
     with tempfile.TemporaryDirectory(prefix="kg-scale-") as scratch:
         if not args.commands_only:
             sizes = Sizes(args, context, Path(scratch))
             for size in (int(s) for s in args.sizes.split(",")):
                 record["sizes"].append(sizes.measure(size))
+                record["sizes"].sort(key=lambda s: s["target"])
                 write(record, args.json)  # keep what is done if a later size is interrupted
         if not args.no_commands:
             log("commands on the curated graph")
