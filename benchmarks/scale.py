@@ -86,6 +86,21 @@ class Sizes:
             log(f"    {key}: {report.cell(result)} s")
         return result
 
+    def remember(self, sizes: list[dict]) -> None:
+        """Carry on from the sizes of an earlier run (``--update``): what timed out there, and the figures."""
+        for size in sizes:
+            n = size.get("asserted", size["target"])
+            for key in ("load", "reason_rules", "reason_owlrl", "build", "export", "validate"):
+                self.note(key, n, size.get("kg", {}).get(key) or {})
+            submission = size.get("submission") or {}
+            self.note("submission", n, submission)
+            if submission.get("add") is not None:
+                self.previous["submission"] = (n, submission["validate"] + submission["add"])
+            for engine in ("kg-store", "kg-memory", "rdflib", "pyoxigraph"):
+                self.note(f"{engine}:setup", n, size.get(engine, {}).get("setup") or {})
+                for name, result in size.get(engine, {}).get("queries", {}).items():
+                    self.note(f"{engine}:{name}", n, result)
+
     def note(self, key: str, triples: int, result: dict) -> None:
         if "timeout" in result:
             self.failed.add(key)
@@ -229,6 +244,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kg-scale-") as scratch:
         if not args.commands_only:
             sizes = Sizes(args, context, Path(scratch))
+            sizes.remember(record["sizes"])
             for size in (int(s) for s in args.sizes.split(",")):
                 record["sizes"].append(sizes.measure(size))
                 record["sizes"].sort(key=lambda s: s["target"])
