@@ -62,6 +62,7 @@ class Sizes:
         self.args, self.context, self.scratch = args, context, scratch
         self.previous: dict[str, tuple[int, float]] = {}  # stage -> (triples, seconds) at the last size
         self.failed: set[str] = set()
+        self.earlier: dict[int, dict] = {}  # size -> its entry in the record being updated
 
     def skip_reason(self, key: str, triples: int, limit: float) -> str | None:
         if key in self.failed:
@@ -85,6 +86,16 @@ class Sizes:
         elif report.cell(result):
             log(f"    {key}: {report.cell(result)} s")
         return result
+
+    def keep_earlier(self, entry: dict) -> None:
+        """With ``--update``, a stage left out by ``--skip`` keeps its result from the earlier run of that size."""
+        earlier = self.earlier.get(entry["target"], {})
+        for key, result in list(entry.get("kg", {}).items()):
+            if result.get("skipped") == "--skip" and key in earlier.get("kg", {}):
+                entry["kg"][key] = {**earlier["kg"][key], "from_earlier_run": True}
+        for key in ("submission",):
+            if (entry.get(key) or {}).get("skipped") == "--skip" and key in earlier:
+                entry[key] = {**earlier[key], "from_earlier_run": True}
 
     def remember(self, sizes: list[dict]) -> None:
         """Carry on from the sizes of an earlier run (``--update``): what timed out there, and the figures."""
@@ -149,17 +160,19 @@ class Sizes:
         estimate = size
         kg = entry["kg"] = {}
         kg["load"] = self.stage("load", estimate, args.stage_timeout, engines.kg_load, (data, runs, args.once_over))
-        entry["asserted"] = kg["load"].get("asserted", size)
+        self.keep_earlier(entry)
+        entry["asserted"] = kg["load"].get("asserted", self.earlier.get(size, {}).get("asserted", size))
         n = entry["asserted"]
         rules = engines.rules_available()
         kg["reason_rules"] = (self.stage("reason_rules", n, args.stage_timeout, engines.kg_reason, (data, "rules", runs, args.once_over))
                               if rules else {"skipped": "unavailable"})
+        self.keep_earlier(entry)
         kg["reason_owlrl"] = self.stage("reason_owlrl", n, args.timeout, engines.kg_reason, (data, "owlrl", runs, args.once_over))
         reasoner = "rules" if rules else "owlrl"
         reasoned = kg[f"reason_{reasoner}"]
         entry["reasoner"] = reasoner
-        entry["inferred"] = reasoned.get("inferred")
-        if not reasoned.get("times"):
+        entry["inferred"] = reasoned.get("inferred") or self.earlier.get(size, {}).get("inferred")
+        if not reasoned.get("times") and "--skip" not in reasoned.get("skipped", ""):
             why = f"no reasoner finished ({reasoner}: {report.cell(reasoned) or reasoned.get('error')})"
             kg["build"] = {"skipped": why}
         else:
@@ -173,6 +186,7 @@ class Sizes:
                 kg["dump"] = self.stage("dump", n, args.stage_timeout, engines.dump_quads, (store, data, nquads))
                 entry["nquads_from"] = "Oxigraph's dump of the store's graphs but graph/asserted (kg export had no figure)"
             entry["kg-store"] = self.queries("kg-store", n, engines.kg_queries, (store, data), runs)
+        if reasoned.get("times") or "--skip" in reasoned.get("skipped", ""):
             entry["kg-memory"] = self.queries("kg-memory", n, engines.kg_memory_queries, (data, reasoner, cache), runs)
         if nquads.exists():
             entry["rdflib"] = self.queries("rdflib", n, engines.rdflib_queries, (nquads,), runs)
@@ -185,6 +199,7 @@ class Sizes:
             log(f"    submission ({entry['submission'].get('submission_triples')} triples, conforms "
                 f"{entry['submission'].get('conforms')}): validate {entry['submission']['validate']:.2f} s, "
                 f"add {entry['submission']['add']:.2f} s")
+        self.keep_earlier(entry)
         entry["loadavg_after"] = os.getloadavg()
         nquads.unlink(missing_ok=True)
         shutil.rmtree(store, ignore_errors=True)
@@ -197,8 +212,8 @@ def render(record: dict) -> str:
         parts += ["", f"## Stored queries at {size.get('asserted', size['target']):,} asserted triples (seconds, median)",
                   report.queries_table(size)]
         mismatches = report.row_mismatches(size)
-        parts += ["", "Row counts differ: " + "; ".join(mismatches) if mismatches else "",
-                  "" if mismatches else "Every engine that answered a query returned the same number of rows."]
+        parts += ["", "Row counts differ: " + "; ".join(mismatches) if mismatches else
+                  "Every engine that answered a query returned the same number of rows."]
     if len(record["sizes"]) > 1:
         parts += ["", "## Growth exponent k of each query between the two largest sizes", report.growth_table(record["sizes"])]
     if record.get("curated"):
@@ -240,11 +255,13 @@ def main() -> None:
         record["earlier_runs"] = earlier.pop("earlier_runs", []) + [{k: v for k, v in earlier.items() if k not in ("sizes", "curated", "tables")}]
         measured = {int(s) for s in args.sizes.split(",")} if not args.commands_only else set()
         record["sizes"] = [s for s in earlier.get("sizes", []) if s["target"] not in measured]
+        replaced = {s["target"]: s for s in earlier.get("sizes", []) if s["target"] in measured}
         record["curated"] = earlier.get("curated") if args.no_commands else None
     with tempfile.TemporaryDirectory(prefix="kg-scale-") as scratch:
         if not args.commands_only:
             sizes = Sizes(args, context, Path(scratch))
             sizes.remember(record["sizes"])
+            sizes.earlier = replaced if earlier else {}
             for size in (int(s) for s in args.sizes.split(",")):
                 record["sizes"].append(sizes.measure(size))
                 record["sizes"].sort(key=lambda s: s["target"])
