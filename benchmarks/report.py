@@ -161,7 +161,11 @@ def _why(result: dict | None) -> str:
         return "rules reasoner not available"
     if "skipped" in result:
         return f"skipped: {result['skipped']}"
-    return f"error: {result['error'][:80]}" if "error" in result else "no figure"
+    if "error" in result:
+        message = result["error"].split(": ", 1)[-1]  # without the exception's type
+        message = message.split(": ", 1)[-1] if message.startswith("/") else message  # nor the file's path
+        return f"error: {message[:50]}"
+    return "no figure"
 
 
 def _verdict(label: str, value: float | None, limit: float, text: str, result: dict | None = None) -> tuple:
