@@ -36,6 +36,10 @@ def _k(sizes: list[dict], pick) -> str:
     return f"{k:.2f}" if k is not None else ""
 
 
+def _label(target: int) -> str:
+    return f"~{target // 1_000_000}M" if target >= 1_000_000 else f"~{target // 1000}k"
+
+
 def stages_table(sizes: list[dict]) -> str:
     """One row per stage, one column per size, then the growth exponent between the two largest sizes."""
     stages = [("load from Turtle (memory)", "kg", "load"), ("reasoning, rules", "kg", "reason_rules"),
@@ -44,7 +48,7 @@ def stages_table(sizes: list[dict]) -> str:
               ("kg memory: load + reason (cached)", "kg-memory", "setup"), ("kg store: open for queries", "kg-store", "setup"),
               ("rdflib: read the N-Quads", "rdflib", "setup"), ("pyoxigraph: read the N-Quads", "pyoxigraph", "setup"),
               ("full SHACL validation", "kg", "validate")]
-    head = ["seconds (median)"] + [f"~{s['target'] // 1000}k" for s in sizes] + ["k"]
+    head = ["seconds (median)"] + [_label(s["target"]) for s in sizes] + ["k"]
     rows = [["asserted triples"] + [f"{s.get('asserted', 0):,}" for s in sizes] + [""],
             ["inferred triples"] + [f"{s.get('inferred', 0) or 0:,}" for s in sizes] + [""]]
     for label, engine, stage in stages:
