@@ -1,22 +1,29 @@
-"""How load, reasoning, validation, the stored queries and memory grow with the size of the graph.
+"""kg on Oxigraph, the old rdflib path and pyoxigraph direct, side by side, from 10k to 1M triples.
 
-The curated data is ~1.8k triples; contributors will add more. This runs the product on synthetic
-data shaped like ours (``synthetic.py``) at several sizes and reports medians, ratios to the
-smallest size and the growth exponent k of time ~ triples^k between the two largest sizes that
-finished (k≈1 linear, k≈2 quadratic), so that a super-linear query shows up before users meet it.
+For each size of synthetic data shaped like ours (``synthetic.py``, seeded) this times, in one run:
 
-Each size runs in child processes, so that peak memory (``ru_maxrss``) is per size and a query
-that blows up can be killed at ``--timeout`` and reported as ``>T s`` instead of hanging the run;
-a query that timed out is not tried again at larger sizes. Stages are repeated ``--runs`` times
-for a median, except that a stage whose first run takes longer than ``--once-over`` seconds runs
-once (the 100k reasoning run: minutes). Reasoning is cold: a fresh cache folder, and its time
-includes writing the cache file, as a user's first ``kg reason`` does. Queries run with reasoning,
-on the warm inferred graph; optional parameters are left unbound (the whole answer, the worst case).
+* **kg** (``engines.py``): loading the Turtle files into memory, reasoning with the compiled
+  ``rules`` (when ``kg.reasoning.rules`` is in the checkout; "not available" otherwise) and with
+  ``owlrl`` (the reference), building the persistent store and opening it, exporting N-Quads with
+  the inferences, every stored query with reasoning on the opened store, full SHACL validation,
+  and a ~1k-triple submission checked (``kg validate``) and merged (``kg add``);
+* **rdflib**: every stored query by rdflib's evaluator over a Dataset read from that export;
+* **pyoxigraph**: every stored query on a bare ``pyoxigraph.Store`` read from that export;
 
-    python benchmarks/scale.py [--sizes 2000,10000,30000,100000] [--runs 3] [--timeout 60]
-                               [--json benchmarks/results/scale-DATE.json]
+and on the curated graph, every everyday ``kg`` command as a whole process, start-up included,
+with warm caches (``commands.py``), plus the import profile of ``kg query investments``.
 
-Timings are for comparing sizes and runs on one machine, never for asserting in unit tests.
+Each stage runs in a child process (peak memory per stage, killed at its time limit and reported
+as ``>T s``). Figures are medians over ``--runs``; a stage whose first run takes longer than
+``--once-over`` runs once. A stage or query is not tried at a larger size when it timed out at a
+smaller one, or when its time grown linearly with the size would exceed its limit (reported as
+"skip", with the reason in the JSON). The record goes to ``benchmarks/results/scale-<date>.json``
+with the machine's load average; the tables and the issue's targets are printed as Markdown.
+
+    python benchmarks/scale.py [--sizes 10000,100000,1000000] [--runs 3] [--runs-large 1]
+                               [--timeout 30] [--stage-timeout 300] [--no-commands] [--commands-only]
+
+Timings are for comparing engines and sizes on one machine, never for asserting in unit tests.
 """
 
 from __future__ import annotations
@@ -24,11 +31,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import math
 import multiprocessing
+import os
 import platform
-import resource
-import statistics
+import shutil
 import sys
 import tempfile
 import time
@@ -38,225 +44,253 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-import synthetic  # noqa: E402  (the benchmark folder is not a package)
-
-#: Values for required parameters (entity, exposure): an organization every synthetic graph has.
-REQUIRED = {"entity": "ag:syn0-lab-a", "org": "ag:syn0-lab-a"}
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+import commands  # noqa: E402  (the benchmark folder is not a package)
+import engines  # noqa: E402
+import report  # noqa: E402
+import synthetic  # noqa: E402
+from harness import QueryWorker, in_child  # noqa: E402
 
 
-def repeat(action, runs: int, once_over: float) -> list[float]:
-    """Time ``action`` up to ``runs`` times; a first run slower than ``once_over`` seconds is the only one."""
-    times = []
-    for _ in range(runs):
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Sizes:
+    """Runs the stages of each size, remembering what timed out (or would) so larger sizes skip it."""
+
+    def __init__(self, args, context, scratch: Path):
+        self.args, self.context, self.scratch = args, context, scratch
+        self.previous: dict[str, tuple[int, float]] = {}  # stage -> (triples, seconds) at the last size
+        self.failed: set[str] = set()
+        self.earlier: dict[int, dict] = {}  # size -> its entry in the record being updated
+
+    def skip_reason(self, key: str, triples: int, limit: float) -> str | None:
+        if key in self.failed:
+            return "timed out at a smaller size"
+        if key in self.previous:
+            n, seconds = self.previous[key]
+            if seconds * triples / n > limit:
+                return f"{seconds:.1f} s at {n:,} triples grown linearly exceeds {limit:.0f} s"
+        return None
+
+    def stage(self, key: str, triples: int, limit: float, target, args: tuple) -> dict:
+        """One stage in a child process, unless it is predicted to exceed ``limit``."""
+        reason = "--skip" if key in self.args.skip else self.skip_reason(key, triples, limit)
+        if reason:
+            log(f"    {key}: skipped ({reason})")
+            return {"skipped": reason}
+        result = in_child(self.context, target, args, limit)
+        self.note(key, triples, result)
+        if "error" in result:
+            log(f"    {key}: error ({result['error']})")
+        elif report.cell(result):
+            log(f"    {key}: {report.cell(result)} s")
+        return result
+
+    def keep_earlier(self, entry: dict) -> None:
+        """With ``--update``, a stage left out by ``--skip`` keeps its result from the earlier run of that size."""
+        earlier = self.earlier.get(entry["target"], {})
+        for key, result in list(entry.get("kg", {}).items()):
+            if result.get("skipped") == "--skip" and key in earlier.get("kg", {}):
+                entry["kg"][key] = {**earlier["kg"][key], "from_earlier_run": True}
+        for key in ("submission",):
+            if (entry.get(key) or {}).get("skipped") == "--skip" and key in earlier:
+                entry[key] = {**earlier[key], "from_earlier_run": True}
+
+    def remember(self, sizes: list[dict]) -> None:
+        """Carry on from the sizes of an earlier run (``--update``): what timed out there, and the figures."""
+        for size in sizes:
+            n = size.get("asserted", size["target"])
+            for key in ("load", "reason_rules", "reason_owlrl", "build", "export", "validate"):
+                self.note(key, n, size.get("kg", {}).get(key) or {})
+            submission = size.get("submission") or {}
+            self.note("submission", n, submission)
+            if submission.get("add") is not None:
+                self.previous["submission"] = (n, submission["validate"] + submission["add"])
+            for engine in ("kg-store", "kg-memory", "rdflib", "pyoxigraph"):
+                self.note(f"{engine}:setup", n, size.get(engine, {}).get("setup") or {})
+                for name, result in size.get(engine, {}).get("queries", {}).items():
+                    self.note(f"{engine}:{name}", n, result)
+
+    def note(self, key: str, triples: int, result: dict) -> None:
+        if "timeout" in result:
+            self.failed.add(key)
+        elif result.get("times"):
+            self.previous[key] = (triples, result["times"][0])
+
+    def queries(self, engine: str, triples: int, setup, setup_args: tuple, runs: int) -> dict:
+        """Every stored query on one engine, warmed up once in a child process."""
+        args = self.args
+        reason = "--skip" if engine in args.skip else self.skip_reason(f"{engine}:setup", triples, args.stage_timeout)
+        if reason:
+            log(f"    {engine}: skipped ({reason})")
+            return {"setup": {"skipped": reason}, "queries": {}}
+        worker = QueryWorker(self.context, setup, setup_args, args.stage_timeout)
+        started = worker.start()
+        setup_result = {"times": [started["setup"]], "rss_mb": started["rss_mb"]} if "setup" in started else started
+        self.note(f"{engine}:setup", triples, setup_result)
+        out = {"setup": setup_result, "queries": {}}
+        log(f"    {engine} set-up: {report.cell(setup_result) or setup_result.get('error', '')} s")
+        for name in sorted(p.stem for p in (HERE.parent / "queries").glob("*.rq")):
+            key = f"{engine}:{name}"
+            reason = self.skip_reason(key, triples, args.timeout)
+            if reason:
+                out["queries"][name] = {"skipped": reason}
+                continue
+            out["queries"][name] = result = worker.run(name, runs, args.once_over, args.timeout)
+            self.note(key, triples, result)
+        worker.close()
+        log(f"    {engine}: " + ", ".join(f"{n} {report.cell(r, 3)}" for n, r in out["queries"].items()))
+        return out
+
+    def measure(self, size: int) -> dict:
+        """All figures for one size of synthetic graph."""
+        args, scratch = self.args, self.scratch
+        runs = args.runs if size < args.large else args.runs_large
+        clusters = synthetic.clusters_for(size)
+        data, store, nquads = scratch / f"data-{size}", scratch / f"store-{size}", scratch / f"export-{size}.nq"
+        cache = scratch / f"cache-{size}"
+        submission = scratch / f"submission-{size}.ttl"
         started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-        if times[0] > once_over:
-            break
-    return times
+        synthetic.write(data, clusters, seed=args.seed)
+        submission.write_text(engines.submission_text(clusters), encoding="utf-8")
+        entry = {"target": size, "clusters": clusters, "runs": runs, "generate": time.perf_counter() - started,
+                 "loadavg_before": os.getloadavg()}
+        log(f"size ~{size:,} triples ({clusters} clusters, {runs} run(s)), load average {os.getloadavg()[0]:.1f}")
+        estimate = size
+        kg = entry["kg"] = {}
+        kg["load"] = self.stage("load", estimate, args.stage_timeout, engines.kg_load, (data, runs, args.once_over))
+        self.keep_earlier(entry)
+        entry["asserted"] = kg["load"].get("asserted", self.earlier.get(size, {}).get("asserted", size))
+        n = entry["asserted"]
+        rules = engines.rules_available()
+        kg["reason_rules"] = (self.stage("reason_rules", n, args.stage_timeout, engines.kg_reason, (data, "rules", runs, args.once_over))
+                              if rules else {"skipped": "unavailable"})
+        self.keep_earlier(entry)
+        kg["reason_owlrl"] = self.stage("reason_owlrl", n, args.timeout, engines.kg_reason, (data, "owlrl", runs, args.once_over))
+        reasoner = "rules" if rules else "owlrl"
+        reasoned = kg[f"reason_{reasoner}"]
+        entry["reasoner"] = reasoner
+        entry["inferred"] = reasoned.get("inferred") or self.earlier.get(size, {}).get("inferred")
+        if not reasoned.get("times") and "--skip" not in reasoned.get("skipped", ""):
+            why = f"no reasoner finished ({reasoner}: {report.cell(reasoned) or reasoned.get('error')})"
+            kg["build"] = {"skipped": why}
+        else:
+            kg["build"] = self.stage("build", n, args.stage_timeout, engines.kg_build, (data, store, reasoner, cache))
+        if kg["build"].get("times"):
+            opens = [in_child(self.context, engines.kg_open, (store, data), args.stage_timeout) for _ in range(runs)]
+            kg["open"] = {"times": [t for o in opens for t in o.get("times", [])], "rss_mb": max(o.get("rss_mb", 0) for o in opens)}
+            log(f"    open: {report.cell(kg['open'])} s")
+            kg["export"] = self.stage("export", n, args.stage_timeout, engines.kg_export, (store, data, nquads))
+            if not kg["export"].get("times"):
+                kg["dump"] = self.stage("dump", n, args.stage_timeout, engines.dump_quads, (store, data, nquads))
+                entry["nquads_from"] = "Oxigraph's dump of the store's graphs but graph/asserted (kg export had no figure)"
+            entry["kg-store"] = self.queries("kg-store", n, engines.kg_queries, (store, data), runs)
+        if reasoned.get("times") or "--skip" in reasoned.get("skipped", ""):
+            entry["kg-memory"] = self.queries("kg-memory", n, engines.kg_memory_queries, (data, reasoner, cache), runs)
+        if nquads.exists():
+            entry["rdflib"] = self.queries("rdflib", n, engines.rdflib_queries, (nquads,), runs)
+            entry["pyoxigraph"] = self.queries("pyoxigraph", n, engines.pyoxigraph_queries, (nquads,), runs)
+        kg["validate"] = self.stage("validate", n, args.stage_timeout, engines.kg_validate, (data, runs, args.once_over))
+        entry["submission"] = self.stage("submission", n, args.stage_timeout, engines.kg_submission,
+                                         (data, submission, scratch, reasoner))
+        if entry["submission"].get("add") is not None:
+            self.previous["submission"] = (n, entry["submission"]["validate"] + entry["submission"]["add"])
+            log(f"    submission ({entry['submission'].get('submission_triples')} triples, conforms "
+                f"{entry['submission'].get('conforms')}): validate {entry['submission']['validate']:.2f} s, "
+                f"add {entry['submission']['add']:.2f} s")
+        self.keep_earlier(entry)
+        entry["loadavg_after"] = os.getloadavg()
+        nquads.unlink(missing_ok=True)
+        shutil.rmtree(store, ignore_errors=True)
+        return entry
 
 
-def build(data: Path, cache: Path, runs: int, once_over: float, out) -> None:
-    """Child process: time loading and cold reasoning; fill ``cache`` for the query worker."""
-    from kg import KnowledgeGraph
-
-    graphs = []
-    load = repeat(lambda: graphs.append(KnowledgeGraph(data=data, cache_folder=cache)), runs, once_over)
-    graph = graphs[-1]
-    del graphs[:-1]
-    result = {"load": load, "asserted": sum(1 for _ in graph.asserted().triples((None, None, None))),
-              "rss_load": peak_mb()}
-    first = [True]
-
-    def reason():
-        graph.reason(refresh=not first[0])  # the first run finds the fresh cache folder empty
-        first[0] = False
-
-    result["reason"] = repeat(reason, runs, once_over)
-    result["inferred"], result["rss_reason"] = graph.reason().inferred, peak_mb()
-    out.send(result)
-
-
-def check(data: Path, runs: int, once_over: float, out) -> None:
-    """Child process: time SHACL validation (pyshacl) of the asserted graphs."""
-    from kg import KnowledgeGraph
-
-    graph, conforms = KnowledgeGraph(data=data, cache=False), []
-    times = repeat(lambda: conforms.append(graph.validate().conforms), runs, once_over)
-    out.send({"validate": times, "conforms": conforms[-1], "rss_validate": peak_mb()})
-
-
-def in_child(context, target, args: tuple, timeout: float) -> dict | None:
-    """Run ``target(*args, pipe)`` in a child process; None if it sends nothing within ``timeout``."""
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=target, args=(*args, send), daemon=True)
-    process.start()
-    result = receive.recv() if receive.poll(timeout) else None
-    if result is None:
-        process.kill()
-    process.join()
-    return result
-
-
-def serve_queries(data: Path, cache: Path, conn) -> None:
-    """Child process: load, read the inferences from the cache, then time the queries the parent sends."""
-    from kg import KnowledgeGraph
-
-    graph = KnowledgeGraph(data=data, cache_folder=cache)
-    graph.reason()
-    conn.send("ready")
-    while (request := conn.recv()) is not None:
-        name, runs, once_over = request
-        params = {p.name: REQUIRED[p.name] for p in graph.stored(name).params if p.required}
-        rows = []
-        times = repeat(lambda: rows.append(len(graph.query(name, params).rows)), runs, once_over)
-        conn.send({"times": times, "rows": rows[-1], "rss": peak_mb()})
-
-
-class QueryWorker:
-    """A warm graph in a child process; a query over the time limit kills it, and the next query starts a new one."""
-
-    def __init__(self, context, data: Path, cache: Path):
-        self.context, self.data, self.cache, self.process = context, data, cache, None
-
-    def run(self, name: str, runs: int, once_over: float, timeout: float) -> dict:
-        if self.process is None:
-            self.conn, child = self.context.Pipe()
-            self.process = self.context.Process(target=serve_queries, args=(self.data, self.cache, child), daemon=True)
-            self.process.start()
-            if not self.conn.poll(timeout * 10) or self.conn.recv() != "ready":
-                raise RuntimeError(f"the query worker did not start for {self.data}")
-        self.conn.send((name, runs, once_over))
-        if self.conn.poll(timeout):
-            return self.conn.recv()
-        self.close(kill=True)
-        return {"times": None, "timeout": timeout}
-
-    def close(self, *, kill: bool = False) -> None:
-        if self.process is not None:
-            if kill:
-                self.process.kill()
-            else:
-                self.conn.send(None)
-            self.process.join()
-            self.process = None
-
-
-def measure(size: int, args, context, scratch: Path, skip: set[str]) -> dict:
-    """All figures for one size of synthetic graph."""
-    data, cache = scratch / f"data-{size}", scratch / f"cache-{size}"
-    started = time.perf_counter()
-    synthetic.write(data, synthetic.clusters_for(size), seed=args.seed)
-    entry = {"target": size, "clusters": synthetic.clusters_for(size), "generate": time.perf_counter() - started}
-    built = in_child(context, build, (data, cache, args.runs, args.once_over), args.build_timeout)
-    if built is None:
-        return {**entry, "error": f"loading and reasoning took more than {args.build_timeout:.0f} s"}
-    entry.update(built)
-    print(f"  {size}: {entry['asserted']} asserted, {entry['inferred']} inferred, reasoning "
-          f"{median(entry['reason']):.1f} s", file=sys.stderr, flush=True)
-    if "validate" in skip:
-        entry.update(validate=None, validate_skipped="timed out at a smaller size")
-    else:
-        checked = in_child(context, check, (data, args.runs, args.once_over), args.validate_timeout)
-        entry.update(checked or {"validate": None, "validate_timeout": args.validate_timeout})
-        if checked is None:
-            skip.add("validate")
-    worker, entry["queries"] = QueryWorker(context, data, cache), {}
-    for name in sorted(p.stem for p in (HERE.parent / "queries").glob("*.rq")):
-        if name in skip:
-            entry["queries"][name] = {"times": None, "skipped": "timed out at a smaller size"}
-            continue
-        entry["queries"][name] = result = worker.run(name, args.runs, args.once_over, args.timeout)
-        if result["times"] is None:
-            skip.add(name)
-        print(f"    {name}: {fmt(result)} s, {result.get('rows', '?')} rows", file=sys.stderr, flush=True)
-    worker.close()
-    entry["rss_queries"] = max((q.get("rss", 0) for q in entry["queries"].values()), default=0)
-    return entry
-
-
-def median(value) -> float | None:
-    return statistics.median(value) if value else None
-
-
-def fmt(result: dict) -> str:
-    if result.get("times"):
-        return f"{median(result['times']):.2f}"
-    return f">{result['timeout']:.0f}" if "timeout" in result else "skip"
-
-
-def exponent(entries: list[dict], pick) -> str:
-    """k in time ~ triples^k between the two largest sizes that have a figure."""
-    points = [(e["asserted"], pick(e)) for e in entries if pick(e)]
-    if len(points) < 2:
-        return ""
-    (n1, t1), (n2, t2) = points[-2], points[-1]
-    return f"{math.log(t2 / t1) / math.log(n2 / n1):.2f}" if t1 > 0 and t2 > 0 and n2 != n1 else ""
-
-
-def report(entries: list[dict]) -> str:
-    """The table: one row per measure, one column per size, then ratio largest/smallest and k."""
-    done = [e for e in entries if "error" not in e]
-    rows = [("asserted triples", lambda e: e["asserted"], "{:.0f}"), ("inferred triples", lambda e: e["inferred"], "{:.0f}"),
-            ("load s", lambda e: median(e["load"]), "{:.2f}"), ("validate s", lambda e: median(e["validate"]), "{:.2f}"),
-            ("reason (cold) s", lambda e: median(e["reason"]), "{:.2f}"),
-            ("peak MB load+reason", lambda e: e["rss_reason"], "{:.0f}"),
-            ("peak MB validate", lambda e: e.get("rss_validate"), "{:.0f}"), ("peak MB queries", lambda e: e["rss_queries"], "{:.0f}")]
-    names = sorted({n for e in done for n in e["queries"]})
-    rows += [(f"query {n} s", lambda e, n=n: median(e["queries"][n].get("times")), "{:.2f}") for n in names]
-    head = ["measure"] + [f"~{e['target'] // 1000}k" for e in done] + ["last/first", "k"]
-    lines = []
-    for label, pick, form in rows:
-        cells = []
-        for e in done:
-            value = pick(e)
-            q = e["queries"].get(label[6:-2]) if label.startswith("query ") else None
-            if label.startswith("validate") and "validate_timeout" in e:
-                q = {"timeout": e["validate_timeout"]}
-            cells.append(form.format(value) if value is not None else fmt(q) if q else "")
-        first, last = pick(done[0]) if done else None, pick(done[-1]) if done else None
-        ratio = f"{last / first:.1f}x" if first and last else ""
-        lines.append([label] + cells + [ratio, exponent(done, pick) if "triples" not in label else ""])
-    widths = [max(len(str(r[i])) for r in [head] + lines) for i in range(len(head))]
-    out = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-           for r in [head] + lines]
-    out.insert(1, "  ".join("-" * w for w in widths))
-    out += [f"{e['target']}: {e['error']}" for e in entries if "error" in e]
-    return "\n".join(out)
+def render(record: dict) -> str:
+    parts = ["## Stages", report.stages_table(record["sizes"])]
+    for size in record["sizes"]:
+        parts += ["", f"## Stored queries at {size.get('asserted', size['target']):,} asserted triples (seconds, median)",
+                  report.queries_table(size)]
+        mismatches = report.row_mismatches(size)
+        parts += ["", "Row counts differ: " + "; ".join(mismatches) if mismatches else
+                  "Every engine that answered a query returned the same number of rows."]
+    if len(record["sizes"]) > 1:
+        parts += ["", "## Growth exponent k of each query between the two largest sizes", report.growth_table(record["sizes"])]
+    if record.get("curated"):
+        parts += ["", "## Commands on the curated graph", report.commands_table(record["curated"]["commands"]),
+                  "", "## Start-up imports of `kg query investments`", report.imports_table(record["curated"]["imports"])]
+    parts += ["", "## Targets (issue 9)", report.targets_table(record)]
+    return "\n".join(parts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="2000,10000,30000,100000", help="about how many asserted triples, comma-separated")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measure (median)")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="about how many asserted triples, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measure (median) below --large triples")
+    parser.add_argument("--runs-large", type=int, default=1, help="runs per measure at --large triples and above")
+    parser.add_argument("--large", type=int, default=500_000, help="where --runs-large starts")
     parser.add_argument("--once-over", type=float, default=10.0, help="a measure whose first run is slower runs once")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per query before it is killed")
-    parser.add_argument("--build-timeout", type=float, default=900.0, help="seconds for loading + reasoning")
-    parser.add_argument("--validate-timeout", type=float, default=300.0, help="seconds for validation")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per query and for owlrl reasoning")
+    parser.add_argument("--stage-timeout", type=float, default=300.0, help="seconds for any other stage")
+    parser.add_argument("--command-runs", type=int, default=5, help="runs per command on the curated graph")
+    parser.add_argument("--no-commands", action="store_true", help="skip the curated commands")
+    parser.add_argument("--commands-only", action="store_true", help="only the curated commands")
+    parser.add_argument("--skip", type=lambda text: set(text.split(",")), default=set(),
+                        help="stages or engines not to run, comma-separated (e.g. reason_owlrl,kg-memory,validate,submission)")
+    parser.add_argument("--update", action="store_true",
+                        help="keep the sizes and commands already in --json that this run does not measure")
+    parser.add_argument("--label", default="", help="what code this measures, for the record (e.g. a merge of branches)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, default=HERE / "results" / f"scale-{datetime.date.today()}.json")
     args = parser.parse_args()
     context = multiprocessing.get_context("fork")
-    entries, skip = [], set()
+    record = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "argv": sys.argv[1:],
+              "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                          "cpus": os.cpu_count(), "loadavg_start": os.getloadavg()},
+              "versions": {p: version(p) for p in ("rdflib", "owlrl", "pyshacl", "pyoxigraph")},
+              "code": _code(), "label": args.label, "rules_reasoner": engines.rules_available(),
+              "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}, "sizes": []}
+    earlier = json.loads(args.json.read_text(encoding="utf-8")) if args.update and args.json.exists() else None
+    if earlier:
+        record["earlier_runs"] = earlier.pop("earlier_runs", []) + [{k: v for k, v in earlier.items() if k not in ("sizes", "curated", "tables")}]
+        measured = {int(s) for s in args.sizes.split(",")} if not args.commands_only else set()
+        record["sizes"] = [s for s in earlier.get("sizes", []) if s["target"] not in measured]
+        replaced = {s["target"]: s for s in earlier.get("sizes", []) if s["target"] in measured}
+        record["curated"] = earlier.get("curated") if args.no_commands else None
     with tempfile.TemporaryDirectory(prefix="kg-scale-") as scratch:
-        for size in (int(s) for s in args.sizes.split(",")):
-            print(f"size ~{size} triples", file=sys.stderr, flush=True)
-            entries.append(measure(size, args, context, Path(scratch), skip))
-    table = report(entries)
-    print(table)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({
-        "date": datetime.datetime.now().isoformat(timespec="seconds"), "argv": sys.argv[1:],
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": multiprocessing.cpu_count()},
-        "versions": {p: version(p) for p in ("rdflib", "owlrl", "pyshacl")},
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "sizes": entries, "table": table.splitlines()}, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}", file=sys.stderr)
+        if not args.commands_only:
+            sizes = Sizes(args, context, Path(scratch))
+            sizes.remember(record["sizes"])
+            sizes.earlier = replaced if earlier else {}
+            for size in (int(s) for s in args.sizes.split(",")):
+                record["sizes"].append(sizes.measure(size))
+                record["sizes"].sort(key=lambda s: s["target"])
+                write(record, args.json)  # keep what is done if a later size is interrupted
+        if not args.no_commands:
+            log("commands on the curated graph")
+            record["curated"] = commands.measure_commands(Path(scratch), args.command_runs, args.stage_timeout, log)
+    record["machine"]["loadavg_end"] = os.getloadavg()
+    text = render(record)
+    record["tables"] = text.splitlines()
+    write(record, args.json)
+    print(text)
+    log(f"wrote {args.json}")
+
+
+def _code() -> dict:
+    """The commit measured, and whether ``kg/`` differs from it."""
+    import subprocess
+
+    def git(*argv):
+        done = subprocess.run(["git", *argv], cwd=HERE.parent, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    return {"commit": git("rev-parse", "HEAD"), "kg_changed": bool(git("status", "--short", "kg"))}
+
+
+def write(record: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, default=str) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
