@@ -15,9 +15,7 @@ left unbound (the whole answer, the worst case).
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import importlib.util
 import shutil
 import time
 from pathlib import Path
@@ -26,13 +24,6 @@ from harness import repeat
 
 #: Values for required parameters: an organization every synthetic graph (and the curated one) has.
 REQUIRED = {"entity": "ag:syn0-lab-a", "org": "ag:syn0-lab-a"}
-
-
-def rules_available() -> bool:
-    """Whether the compiled-rules reasoner (``kg.reasoning.rules.infer_in_store``) is in this checkout."""
-    if importlib.util.find_spec("kg.reasoning.rules") is None:
-        return False
-    return hasattr(importlib.import_module("kg.reasoning.rules"), "infer_in_store")
 
 
 def _catalogue():

@@ -3,7 +3,7 @@
 For each size of synthetic data shaped like ours (``synthetic.py``, seeded) this times, in one run:
 
 * **kg** (``engines.py``): loading the Turtle files into memory, reasoning with the compiled
-  ``rules`` (when ``kg.reasoning.rules`` is in the checkout; "not available" otherwise) and with
+  ``rules`` and with
   ``owlrl`` (the reference), building the persistent store and opening it, exporting N-Quads with
   the inferences, every stored query with reasoning on the opened store, full SHACL validation,
   and a ~1k-triple submission checked (``kg validate``) and merged (``kg add``);
@@ -163,12 +163,10 @@ class Sizes:
         self.keep_earlier(entry)
         entry["asserted"] = kg["load"].get("asserted", self.earlier.get(size, {}).get("asserted", size))
         n = entry["asserted"]
-        rules = engines.rules_available()
-        kg["reason_rules"] = (self.stage("reason_rules", n, args.stage_timeout, engines.kg_reason, (data, "rules", runs, args.once_over))
-                              if rules else {"skipped": "unavailable"})
+        kg["reason_rules"] = self.stage("reason_rules", n, args.stage_timeout, engines.kg_reason, (data, "rules", runs, args.once_over))
         self.keep_earlier(entry)
         kg["reason_owlrl"] = self.stage("reason_owlrl", n, args.timeout, engines.kg_reason, (data, "owlrl", runs, args.once_over))
-        reasoner = "rules" if rules else "owlrl"
+        reasoner = "rules"
         reasoned = kg[f"reason_{reasoner}"]
         entry["reasoner"] = reasoner
         entry["inferred"] = reasoned.get("inferred") or self.earlier.get(size, {}).get("inferred")
@@ -248,7 +246,7 @@ def main() -> None:
               "machine": {"python": platform.python_version(), "platform": platform.platform(),
                           "cpus": os.cpu_count(), "loadavg_start": os.getloadavg()},
               "versions": {p: version(p) for p in ("rdflib", "owlrl", "pyshacl", "pyoxigraph")},
-              "code": _code(), "label": args.label, "rules_reasoner": engines.rules_available(),
+              "code": _code(), "label": args.label,
               "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}, "sizes": []}
     earlier = json.loads(args.json.read_text(encoding="utf-8")) if args.update and args.json.exists() else None
     if earlier:
