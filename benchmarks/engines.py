@@ -15,7 +15,6 @@ left unbound (the whole answer, the worst case).
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import time
 from pathlib import Path
