@@ -103,7 +103,8 @@ def test_totals_never_mix_exact_figures_and_ceilings(real_graph):
 
 
 def test_totals_count_each_deal_once(real_graph):
-    """Issue 12: Microsoft's $5 bn (exact in 002, "up to" in 004) counts once, as stated, not also as a ceiling."""
+    """Issue 12: Microsoft's $5 bn in Anthropic (exact in 002, "up to" in 004, "billions" in 003) counts once, as
+    stated, not also as a ceiling or a floor; its stake in OpenAI, which 003 sizes only as "billions", is the floor."""
     (row,) = [r for r in real_graph.query("totals", {"organization": "ag:microsoft"}).records()
               if r["role"] == "invests" and r["currency"] == "USD"]
-    assert (row["deals"], row["stated"], row["upTo"], row["atLeast"]) == (1, 5_000_000_000, None, None)
+    assert (row["deals"], row["stated"], row["upTo"], row["atLeast"]) == (2, 5_000_000_000, None, 1_000_000_000)

@@ -136,10 +136,11 @@ def test_columns_choose_and_order_the_columns(kg):
     assert code == 2 and "--format table" in err
 
 
-def test_wide_puts_each_row_on_one_line(kg):
+def test_wide_puts_each_row_on_one_line(kg, real_graph):
     code, out, _ = kg("query", "investments", "--format", "table", "--wide")
     lines = out.splitlines()
-    assert code == 0 and len(lines) == 2 + 9 + 2  # header, rule, 9 rows, count, merge note
+    rows = len(real_graph.query("investments").rows)
+    assert code == 0 and rows >= 9 and len(lines) == 2 + rows + 2  # header, rule, one line per row, count, merge note
     assert max(len(line) for line in lines) > 100
 
 

@@ -43,8 +43,12 @@ def _span(text: str, line: int, column: int, end_line: int | None, end_column: i
 
 
 def _fix(fmt: str, why: str) -> str:
-    if "prefix" in why.lower() and ("not" in why.lower() or "unknown" in why.lower()):
-        return "declare the prefix (@prefix ag: <https://w3id.org/ai-industry/agent/> .) or write the full IRI"
+    """The loader's advice for a mistake people often make (naming the prefix that is missing), else the format's."""
+    from kg.store.files import syntax_advice
+
+    advice = syntax_advice(why)
+    if advice:
+        return advice
     if "IRI" in why:
         return "an IRI has no spaces, quotes, angle brackets or control characters (escaped or not); percent-encode them"
     if "dot" in why:
