@@ -19,7 +19,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from kg.analysis.queries import StoredQuery, bind, check_query, load_catalogue, parse_value, unknown_query
+from kg.analysis.queries import StoredQuery, bind, bind_adhoc, check_query, load_catalogue, unknown_query
 from kg.analysis.results import QueryResult
 from kg.errors import QueryError
 from kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
@@ -149,14 +149,7 @@ class KnowledgeGraph:
     def sparql(self, text: str, params: Mapping[str, Any] | None = None, *, reasoning: bool = True,
                source: str = "query") -> QueryResult:
         """Run ad hoc SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); ``params`` bind its variables."""
-        variables = check_query(text, source=source)
-        bindings = {}
-        for name, value in (params or {}).items():
-            if name not in variables:
-                raise QueryError(f"{source}: parameter {name!r} is not a variable of the query "
-                                 f"(variables: {', '.join(sorted(variables)) or 'none'})")
-            bindings[name] = value if not isinstance(value, str) else parse_value(value, name=name)
-        return self._run(text, bindings, reasoning, source)
+        return self._run(text, bind_adhoc(text, params, source=source), reasoning, source)
 
     def _run(self, text: str, bindings, reasoning: bool, source: str) -> QueryResult:
         if reasoning:

@@ -25,7 +25,7 @@ from kg.namespaces import PREFIXES
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
 
-__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "check_query", "prepare", "bind", "PARAM_TYPES"]
+__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "check_query", "bind_adhoc", "prepare", "bind", "PARAM_TYPES"]
 
 #: Declared parameter types and the datatype a bare value of that type gets.
 PARAM_TYPES = {"iri": None, "string": XSD.string, "integer": XSD.integer, "decimal": XSD.decimal,
@@ -259,6 +259,22 @@ def check_query(text: str, *, source: str = "query") -> set[str]:
     except OSError:
         pass  # not a syntax error: the engine's own limits, met again (and reported) when the query runs
     return variables(text)
+
+
+def bind_adhoc(text: str, params: dict | None, *, source: str = "query") -> dict:
+    """Check an ad hoc query (:func:`check_query`) and turn ``params`` into bindings of its variables.
+
+    Values may be RDF terms or strings (parsed by :func:`parse_value`); a name that is not a
+    variable of the query is a :class:`QueryError` listing the variables it has.
+    """
+    variables = check_query(text, source=source)
+    bindings = {}
+    for name, value in (params or {}).items():
+        if name not in variables:
+            raise QueryError(f"{source}: parameter {name!r} is not a variable of the query "
+                             f"(variables: {', '.join(sorted(variables)) or 'none'})")
+        bindings[name] = parse_value(value, name=name) if isinstance(value, str) else value
+    return bindings
 
 
 def query_variables(query: "Query") -> set[str]:

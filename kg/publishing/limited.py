@@ -53,20 +53,14 @@ def limited_query(kg, text: str, params: dict | None = None, *, reasoning: bool 
     from rdflib import Graph
     import pyoxigraph as ox
 
-    from kg.analysis.queries import check_query, parse_value
+    from kg.analysis.queries import bind_adhoc
     from kg.analysis.sparql_text import keywords
     from kg.analysis.results import QueryResult
     from kg.namespaces import bind_prefixes
 
     # the project's own preparation first, for the same messages as `kg query` (syntax errors with
     # line and column, refusals, unknown parameters); the engine then runs in the worker
-    variables = check_query(text, source=source)
-    bindings = {}
-    for name, value in (params or {}).items():
-        if name not in variables:
-            raise QueryError(f"{source}: parameter {name!r} is not a variable of the query "
-                             f"(variables: {', '.join(sorted(variables)) or 'none'})")
-        bindings[name] = parse_value(value, name=name) if isinstance(value, str) else value
+    bindings = bind_adhoc(text, params, source=source)
     nquads = kg.export("nquads", inferred=reasoning).encode("utf-8")
     kind, _, payload = run_limited(nquads, text, bindings=bindings, timeout=timeout, max_rows=max_rows, source=source)
     if kind == "GRAPH":
