@@ -6,14 +6,14 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import KnowledgeGraph, LoadError, QueryError, ReasoningError
 from kg.namespaces import AG, AI, INFERRED_GRAPH, ONTOLOGY_GRAPH, data_graph
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 
 def test_one_named_graph_per_data_file_and_one_for_the_ontology(fixture_graph):

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV
 
 ROOT = Path(__file__).resolve().parent.parent

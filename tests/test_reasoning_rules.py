@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.namespaces import AG, AI, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.reasoning.common import ReasoningError, UnsupportedOntology
 from kg.reasoning.fixpoint import infer_in_store
 from kg.reasoning.reference import infer, kinds
-from kg.store.files import load_dataset
-from kg.store.terms import quads_to_oxigraph, to_oxigraph, triples_from_oxigraph
+from kg.paths import resolve_paths
+from kg.store.open import load_files
+from kg.store.oxigraph import OxigraphStore
+from kg.store.terms import to_oxigraph, triples_from_oxigraph
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -30,12 +33,15 @@ TARGET = to_oxigraph(INFERRED_GRAPH)
 
 
 def _both(ontology: Path, data: Path):
-    """The asserted triples as loaded by ``load_dataset``, and an Oxigraph store holding the same quads."""
-    dataset, files = load_dataset(ontology, data)
-    store, graphs = ox.Store(), list(dict.fromkeys(f.graph for f in files))
+    """The asserted triples as an rdflib graph, and the Oxigraph store kg loads them into (same blank nodes)."""
+    holder = OxigraphStore()
+    files = load_files(holder, resolve_paths(ontology=ontology, data=data))
+    graphs = list(dict.fromkeys(f.graph for f in files))
+    asserted = Graph()
     for name in graphs:
-        store.extend(quads_to_oxigraph(dataset.graph(name), name))
-    return dataset, store, [to_oxigraph(g) for g in graphs]
+        for triple in holder.triples(name):
+            asserted.add(triple)
+    return asserted, holder.oxigraph, [to_oxigraph(g) for g in graphs]
 
 
 def _fast(store: ox.Store, graphs: list) -> set:

@@ -2,9 +2,9 @@
 
 A stored query is plain SPARQL with its PREFIX lines, so that it runs in any SPARQL tool; the
 ``#+`` comment header documents it for ``kg queries``. Parameters are never pasted into query
-text: values are parsed into RDF terms and handed to rdflib as ``initBindings``.
-Preparing a query also refuses what must not run here: updates, ``SERVICE`` (rdflib would call
-out over the network) and ``FROM``/``FROM NAMED`` (rdflib would fetch those IRIs).
+text: values are parsed into RDF terms and bound by the engine (:mod:`kg.store`). Checking a query
+refuses what must not run here (updates, ``SERVICE``, which Oxigraph would call over the network,
+``FROM``, ``LOAD``: :mod:`kg.analysis.sparql_text`) and lets Oxigraph's parser judge the syntax.
 """
 
 from __future__ import annotations
@@ -14,18 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
-from rdflib import Literal, URIRef, Variable
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 
-if TYPE_CHECKING:
-    from rdflib.plugins.sparql.sparql import Query
-
-__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "check_query", "bind_adhoc", "prepare", "bind", "PARAM_TYPES"]
+__all__ = ["Param", "StoredQuery", "load_catalogue", "parse_value", "check_query", "bind_adhoc", "bind", "PARAM_TYPES"]
 
 #: Declared parameter types and the datatype a bare value of that type gets.
 PARAM_TYPES = {"iri": None, "string": XSD.string, "integer": XSD.integer, "decimal": XSD.decimal,
@@ -192,46 +187,7 @@ def parse_value(text: str, *, type: str = "any", name: str = "value") -> URIRef 
     return term
 
 
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            yield from _walk(value)
-
-
-def prepare(text: str, *, source: str = "query") -> "Query":
-    """Parse and translate a SPARQL query, with the project's prefixes predeclared.
-
-    Raises :class:`QueryError` with line and column for a syntax error, and refuses updates,
-    ``SERVICE`` and ``FROM``; ``source`` (a file name or "query") starts every message.
-    """
-    from pyparsing import ParseException  # rdflib's SPARQL parser: slow to import, used by the reference path only
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        query = prepareQuery(text, initNs=PREFIXES)
-    except ParseException as error:
-        try:
-            parseUpdate(text)
-        except Exception:
-            pointer = " " * (error.col - 1) + "^"
-            raise QueryError(f"{source}: SPARQL syntax error at line {error.lineno}, column {error.col}: "
-                             f"{error.msg}\n  {error.line}\n  {pointer}") from None
-        raise QueryError(f"{source}: update requests are refused: kg only reads the graph") from None
-    except Exception as error:  # rdflib raises plain exceptions, e.g. for an unknown prefix
-        raise QueryError(f"{source}: {error}") from None
-    if query.algebra.get("datasetClause"):
-        raise QueryError(f"{source}: FROM / FROM NAMED are refused: queries run on the loaded graph only")
-    if any(getattr(node, "name", None) == "ServiceGraphPattern" for node in _walk(query.algebra)):
-        raise QueryError(f"{source}: SERVICE is refused: queries run on the loaded graph only")
-    return query
-
-
-_EMPTY = None
+_EMPTY = None  # an empty store, for checking a query's syntax with the engine's own parser
 
 
 def check_query(text: str, *, source: str = "query") -> set[str]:
@@ -275,14 +231,6 @@ def bind_adhoc(text: str, params: dict | None, *, source: str = "query") -> dict
                              f"(variables: {', '.join(sorted(variables)) or 'none'})")
         bindings[name] = parse_value(value, name=name) if isinstance(value, str) else value
     return bindings
-
-
-def query_variables(query: "Query") -> set[str]:
-    """Every variable the query mentions (for checking ad hoc ``--param`` names)."""
-    names: set[str] = set()
-    for node in _walk(query.algebra):
-        names.update(str(v) for v in node.get("_vars", ()) if isinstance(v, Variable))
-    return names
 
 
 def bind(stored: StoredQuery, values: dict[str, object]) -> dict[str, URIRef | Literal]:

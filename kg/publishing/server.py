@@ -16,17 +16,15 @@ import sys
 import threading
 from collections import OrderedDict
 from http import HTTPStatus
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib import URIRef
 
 from kg.analysis.queries import bind
 from kg.errors import InputError, KGError
-from kg.namespaces import bind_prefixes
 from kg.publishing import jsonld
 from kg.publishing.conneg import MEDIA, negotiate
-from kg.publishing.describe import BASE, MEDIA_TYPES, SD, describe, service_description, to_turtle
+from kg.publishing.describe import BASE, MEDIA_TYPES, describe, service_description, to_turtle
 from kg.publishing.export import export_graphs
 from kg.publishing.http import HTTPServer
 from kg.publishing.ontodoc import ontology_html

@@ -1,9 +1,9 @@
-"""Reading the ontology and data folders into one rdflib ``Dataset``.
+"""Reading RDF files: strictly, with stable blank-node labels, and with errors that say where.
 
-One named graph per data file (``graph/data/<path-without-suffix>``) and one for the whole
-ontology, so that every triple keeps the file it came from. Blank nodes are relabelled from the
-file's path and their canonical form: rdflib labels them at random on each parse, which would
-make exports differ from run to run and would disconnect cached inferences about them.
+Data and ontology files go into the store through :func:`read_quads` (Oxigraph's W3C parsers;
+each file's blank nodes labelled from its canonical form, so exports do not change from run to
+run). The shapes, which only pySHACL reads, go through :func:`read_graph` (rdflib), whose blank
+node labels are made stable the same way for the same reason.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import InputError
-from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, data_graph
+from kg.namespaces import PREFIXES
 
-__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "syntax_advice", "load_dataset"]
+__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "syntax_advice"]
 
 #: Suffixes read from the ontology and data folders, with their rdflib parser names.
 FORMATS = {".ttl": "turtle", ".nt": "nt"}
@@ -160,23 +160,6 @@ def _tree_labels(graph: Graph) -> dict[BNode, str] | None:
     if len(set(labels.values())) != len(labels):
         return None  # identical siblings: only the canonical form tells them apart
     return labels
-
-
-def load_dataset(ontology: Path, data: Path) -> tuple[Dataset, list[SourceFile]]:
-    """Load ``ontology/*.ttl`` into the ontology graph and each ``data/**/*.ttl`` into its own graph."""
-    dataset = bind_prefixes(Dataset(default_union=True))
-    files: list[SourceFile] = []
-    targets = [(path, ONTOLOGY_GRAPH, "ontology/" + path.relative_to(ontology).as_posix())
-               for path in rdf_files(ontology)]
-    for path in rdf_files(data):
-        name = path.relative_to(data).with_suffix("").as_posix()
-        targets.append((path, data_graph(name), "data/" + name))
-    for path, graph_name, label in targets:
-        graph, digest = read_graph(path, label=label)
-        target = dataset.graph(graph_name)
-        target += graph
-        files.append(SourceFile(path=path, graph=graph_name, sha256=digest, triples=len(graph)))
-    return dataset, files
 
 
 #: Oxigraph's parsers by suffix: strict W3C Turtle and N-Triples (rdflib's accepts N3 as Turtle).
