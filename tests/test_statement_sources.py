@@ -13,19 +13,15 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, BNode, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Dataset, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
+
+from kg.namespaces import AG, AI, DEAL, PROD, SCHEMA, SRC
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 QUERY = (ROOT / "queries" / "statement-sources.rq").read_text(encoding="utf-8")
 GRAPH = "https://w3id.org/ai-industry/graph/data/"
-AI = Namespace("https://w3id.org/ai-industry/ontology#")
-AG = Namespace("https://w3id.org/ai-industry/agent/")
-DEAL = Namespace("https://w3id.org/ai-industry/deal/")
-PROD = Namespace("https://w3id.org/ai-industry/product/")
-SRC = Namespace("https://w3id.org/ai-industry/source/")
-SCHEMA = Namespace("https://schema.org/")
 S000, S001, S002, S003, S004 = (SRC[s] for s in (
     "000_344770c96ebca10a", "001_c1ac4854148f4206", "002_028c8e945d95a55f",
     "003_a34db32fd225aef0", "004_9fb578446bd148d3"))
