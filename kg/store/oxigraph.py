@@ -105,10 +105,6 @@ class OxigraphStore:
         """rdflib triples into ``graph/inferred`` (for the reference reasoner and the cache)."""
         self.oxigraph.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _INFERRED) for s, p, o in triples)
 
-    def flush(self) -> None:
-        if self.path is not None and not self.read_only:
-            self.oxigraph.flush()
-
     # reading ------------------------------------------------------------------------------
     def graph_names(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
