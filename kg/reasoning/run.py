@@ -14,7 +14,7 @@ from collections import Counter
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.reasoning.reference import InferenceCache, ReasoningReport, cache_key, infer
 
 __all__ = ["reason", "count_kinds"]
@@ -49,8 +49,10 @@ def reason(graph, *, refresh: bool = False) -> ReasoningReport:
         from kg.reasoning.fixpoint import infer_in_store
 
         graph._progress("reasoning (OWL 2 RL rules on the store)…")
+        # the deduplicated union, not the file graphs: a default graph of one graph is read in one
+        # index scan per pattern, a union of a dozen in a dozen (10.1 s instead of 13.2 s at 1M)
         report = infer_in_store(store.oxigraph, ontology=_named(ONTOLOGY_GRAPH),
-                                asserted=[_named(f.graph) for f in graph.files], target=_named(INFERRED_GRAPH))
+                                asserted=[_named(ASSERTED_GRAPH)], target=_named(INFERRED_GRAPH))
         graph._progress(f"inferences computed in {report.seconds:.2f} s")
         return report
     else:

@@ -1,8 +1,8 @@
 """Reading RDF files: strictly, with stable blank-node labels, and with errors that say where.
 
-Data and ontology files go into the store through :func:`read_quads` (Oxigraph's W3C parsers;
-each file's blank nodes labelled from its canonical form, so exports do not change from run to
-run). The shapes, which only pySHACL reads, go through :func:`read_graph` (rdflib), whose blank
+Data and ontology files go into the store by Oxigraph's W3C parsers: a file that holds no blank
+node straight from its bytes, any other through :func:`read_quads`, which labels its blank nodes
+in the order they occur, so exports do not change from run to run. The shapes, which only pySHACL reads, go through :func:`read_graph` (rdflib), whose blank
 node labels are made stable the same way for the same reason.
 """
 
@@ -20,7 +20,8 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
 
-__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "stable_bnodes", "syntax_position", "syntax_advice"]
+__all__ = ["SourceFile", "LoadError", "rdf_files", "read_graph", "read_raw", "read_quads", "may_hold_blank_nodes",
+           "oxigraph_format", "oxigraph_position", "stable_bnodes", "syntax_position", "syntax_advice"]
 
 #: Suffixes read from the ontology and data folders, with their rdflib parser names.
 FORMATS = {".ttl": "turtle", ".nt": "nt"}
@@ -166,7 +167,7 @@ def _tree_labels(graph: Graph) -> dict[BNode, str] | None:
 _OX_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 
 
-def _oxigraph_position(error: SyntaxError, text: bytes = b"") -> str:
+def oxigraph_position(error: SyntaxError, text: bytes = b"") -> str:
     """Oxigraph's "Parser error at line L column C: why" as "line L, column C: why" (our wording everywhere).
 
     An error at the end of the input (a missing final '.') is placed just after the last character
@@ -187,33 +188,63 @@ def _oxigraph_position(error: SyntaxError, text: bytes = b"") -> str:
     return message + (f" ({advice})" if advice else "")
 
 
-def read_quads(path: Path, *, graph: URIRef, label: str) -> tuple[list, str]:
-    """Parse one file strictly with Oxigraph into quads of ``graph``; return them and the file's sha256.
+def may_hold_blank_nodes(raw: bytes) -> bool:
+    """Whether Turtle or N-Triples bytes could contain a blank node.
 
-    Blank nodes get labels from the file's canonical form (RDFC-1.0), prefixed with a tag of
-    ``label``: Oxigraph, like rdflib, names them at random on every parse, and exports must not
-    change from run to run, nor two files' blank nodes meet.
+    A blank node is written ``_:label``, ``[`` or ``(`` (a collection); bytes with none of those
+    three hold none, so such a file can be loaded by Oxigraph alone, with no relabelling in
+    Python. The test is conservative: a ``[`` inside a string only sends a file the slower way.
     """
-    import pyoxigraph as ox
+    return b"_:" in raw or b"[" in raw or b"(" in raw
 
+
+def read_raw(path: Path) -> tuple[bytes, str]:
+    """The bytes of ``path`` and their sha256; an unreadable file is a :class:`LoadError`."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise LoadError(f"{path}: cannot read: {error.strerror}") from None
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def oxigraph_format(path: Path):
+    import pyoxigraph as ox
+
+    return getattr(ox.RdfFormat, _OX_FORMATS[path.suffix])
+
+
+def read_quads(path: Path, raw: bytes, *, graph: URIRef, label: str) -> list:
+    """Parse one file strictly with Oxigraph into quads of ``graph``.
+
+    Oxigraph, like rdflib, names blank nodes at random on every parse; exports, the inference
+    cache and Skolem IRIs must not change from run to run, nor two files' blank nodes meet. So
+    each blank node is labelled by the order in which it first occurs in the file, prefixed with
+    a tag of ``label``: the same bytes always give the same labels, in one linear pass (the
+    canonical form, RDFC-1.0, gave labels that survive reformatting too, but cost three times
+    as much at 1M triples). Syntax errors say where, as a :class:`LoadError`.
+    """
+    import pyoxigraph as ox
+
     name = ox.NamedNode(str(graph))
-    try:
-        parsed = list(ox.parse(raw, format=getattr(ox.RdfFormat, _OX_FORMATS[path.suffix]),
-                               base_iri=path.resolve().as_uri(), without_named_graphs=True))
-    except SyntaxError as error:
-        raise LoadError(f"{path}: {_oxigraph_position(error, raw)}") from None
-    digest = hashlib.sha256(raw).hexdigest()
-    if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in parsed):
-        return [ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed], digest
-    dataset = ox.Dataset(parsed)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     tag = hashlib.sha1(label.encode()).hexdigest()[:8]
+    labels: dict = {}
+    blank = ox.BlankNode
 
     def relabel(term):
-        return ox.BlankNode(f"b{tag}x{term.value}") if isinstance(term, ox.BlankNode) else term
+        found = labels.get(term)
+        if found is None:
+            found = labels[term] = blank(f"b{tag}x{len(labels)}")
+        return found
 
-    return [ox.Quad(relabel(q.subject), q.predicate, relabel(q.object), name) for q in dataset], digest
+    quads = []
+    try:
+        for quad in ox.parse(raw, format=oxigraph_format(path), base_iri=path.resolve().as_uri(), without_named_graphs=True):
+            subject, obj = quad.subject, quad.object
+            if type(subject) is blank:
+                subject = relabel(subject)
+            if type(obj) is blank:
+                obj = relabel(obj)
+            quads.append(ox.Quad(subject, quad.predicate, obj, name))
+    except SyntaxError as error:
+        raise LoadError(f"{path}: {oxigraph_position(error, raw)}") from None
+    return quads
