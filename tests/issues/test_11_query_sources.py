@@ -220,3 +220,19 @@ def test_rows_resting_on_a_reading_are_flagged_elsewhere(real_graph):
     assert claims == {"https://w3id.org/ai-industry/claim/investors-compete-with-each-other": DIRECT_COMPETITORS,
                       "https://w3id.org/ai-industry/claim/sequoia-portfolio-approach":
                           "https://w3id.org/ai-industry/claim/ambiguity-001-sequoia-stake-size"}
+
+
+def test_every_query_that_reads_a_reified_predicate_applies_the_rule(real_graph):
+    """A stored query that names a predicate the data reifies (ai:hardware, ai:field …) narrows its sources by
+    the reification (rdf:subject …), rather than printing the node's sources beside it. Names (rdfs:label,
+    skos:altLabel) are how rows refer to entities, not details of the row, and are left out."""
+    reified = {row["p"] for row in real_graph.sparql("SELECT DISTINCT ?p WHERE { ?st rdf:predicate ?p }", reasoning=False).records()}
+    names = {p.removeprefix(str(AI)) for p in reified if p.startswith(str(AI))}
+    assert {"hardware", "includesEquity", "field", "announcedBy"} <= names
+    offenders = []
+    for name in real_graph.queries:
+        text = real_graph.stored(name).text
+        used = sorted(n for n in names if re.search(rf"\bai:{n}\b", text))
+        if used and "rdf:subject" not in text:
+            offenders.append(f"{name}: {', '.join(used)}")
+    assert not offenders, offenders
