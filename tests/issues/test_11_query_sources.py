@@ -236,3 +236,16 @@ def test_every_query_that_reads_a_reified_predicate_applies_the_rule(real_graph)
         if used and "rdf:subject" not in text:
             offenders.append(f"{name}: {', '.join(used)}")
     assert not offenders, offenders
+
+
+def test_rivals_backed_together_rest_on_stated_rivalries(real_graph):
+    """The rival pairs of rival-backers and co-investing-rivals are stated rivalries (none rests only on the 001
+    reading), and each backing deal and competition carries its own sources."""
+    for query in ("rival-backers", "co-investing-rivals"):
+        rows = records(real_graph, query)
+        assert rows and not [r for r in rows if r["readingOf"] or r["readingOfLabel"]], query
+    (sequoia,) = [r for r in records(real_graph, "rival-backers", {"investor": "ag:sequoia"})]
+    assert entries(sequoia["backing"]) == {"Sequoia investment in Anthropic": {S1}, "Sequoia investment in OpenAI": {S1}}
+    assert entries(sequoia["competitions"]) == {"OpenAI and Anthropic compete in AI models": {S0, S1, S2, S3}}
+    chips = [r for r in records(real_graph, "co-investing-rivals") if (r["aLabel"], r["bLabel"]) == ("Google", "NVIDIA")]
+    assert [entries(r["fields"]) for r in chips] == [{"AI chips": {S0, S1}}]
