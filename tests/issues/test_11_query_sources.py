@@ -249,3 +249,16 @@ def test_rivals_backed_together_rest_on_stated_rivalries(real_graph):
     assert entries(sequoia["competitions"]) == {"OpenAI and Anthropic compete in AI models": {S0, S1, S2, S3}}
     chips = [r for r in records(real_graph, "co-investing-rivals") if (r["aLabel"], r["bLabel"]) == ("Google", "NVIDIA")]
     assert [entries(r["fields"]) for r in chips] == [{"AI chips": {S0, S1}}]
+
+
+def test_the_report_shows_a_details_sources_and_dashes_readings(real_graph, tmp_path):
+    from kg.analysis.diagram import edges_from_rows, rivalry_dot
+    from kg.analysis.report import build_report
+
+    dot = rivalry_dot(edges_from_rows(real_graph.query("network", reasoning=False).rows))
+    names = dict(re.findall(r'  (n\d+) \[label="([^"]*)"', dot))
+    dashed = {frozenset((names[a], names[b])) for a, b in re.findall(r"  (n\d+) -> (n\d+) \[[^\]]*style=dashed", dot)}
+    assert dashed == {frozenset(("Anthropic", x)) for x in ("Amazon", "Google", "NVIDIA")}
+    report = build_report(real_graph, out_dir=tmp_path)
+    (investments,) = [rows for title, _, headers, rows in report.sections if "Includes equity" in headers]
+    assert {row[3] for row in investments} == {"", f"yes [{S2}]"}
