@@ -5,7 +5,9 @@ stored queries grow, and real data of 100k triples does not exist yet. This modu
 of *clusters*: each is a small copy of the curated industry (two labs, two clouds, a chip maker and
 a fund, with investments, compute commitments whose value nodes cite sources, supply, partnerships,
 competition, two rival camps with membership nodes, model availability, a stake, a valuation,
-temporal orders, claims, sources), so every analyst query returns rows: money loops direct and
+temporal orders, claims, sources; details that not every source of their node states, reified with
+their own sources, and a rivalry that is one reading of an ambiguous passage, as in the curated data),
+so every analyst query returns rows: money loops direct and
 through the supply chain, rival backers, frenemies, shared suppliers of rival camps.
 
 Clusters are tied to their neighbour (the fund backs the next cluster's lab, which competes with
@@ -27,7 +29,7 @@ from pathlib import Path
 __all__ = ["write", "clusters_for"]
 
 #: Asserted data triples one cluster adds (measured; the ontology adds 826 more).
-TRIPLES_PER_CLUSTER = 450
+TRIPLES_PER_CLUSTER = 477
 ONTOLOGY_TRIPLES = 826
 
 PREFIXES = """@prefix ag:      <https://w3id.org/ai-industry/agent/> .
@@ -38,6 +40,7 @@ PREFIXES = """@prefix ag:      <https://w3id.org/ai-industry/agent/> .
 @prefix org:     <http://www.w3.org/ns/org#> .
 @prefix prod:    <https://w3id.org/ai-industry/product/> .
 @prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix rdf:     <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix schema:  <https://schema.org/> .
 @prefix src:     <https://w3id.org/ai-industry/source/> .
@@ -58,8 +61,15 @@ def _src(i: int, k: int) -> str:
 def _money(field: str, number: float, qualifier: str, source: str) -> str:
     prop = {"Exact": "value", "Roughly": "value", "UpTo": "maxValue", "MoreThan": "minValue",
             "OrderOfMagnitude": "minValue"}[qualifier]
+    magnitude = "ai:magnitude ai:Billions ; " if qualifier == "OrderOfMagnitude" else ""  # "billions", as the shapes ask
     return (f'[ a schema:MonetaryAmount ; schema:{prop} {number:.1f} ; schema:currency "USD" ; '
-            f"ai:qualifier ai:{qualifier} ; prov:wasDerivedFrom {source} ]")
+            f"ai:qualifier ai:{qualifier} ; {magnitude}prov:wasDerivedFrom {source} ]")
+
+
+def _stated(subject: str, predicate: str, obj: str, *sources: str) -> str:
+    """A reification naming the sources that state one triple (fewer than its node's; docs/model-guide.md)."""
+    return (f"[] a rdf:Statement ; rdf:subject {subject} ; rdf:predicate {predicate} ; rdf:object {obj} ; "
+            f"prov:wasDerivedFrom {' , '.join(sources)} .\n")
 
 
 def _cluster(i: int, n: int, rng: random.Random) -> dict[str, str]:
@@ -101,7 +111,8 @@ def _cluster(i: int, n: int, rng: random.Random) -> dict[str, str]:
         f'ai:percentage [ a schema:QuantitativeValue ; schema:value 27.0 ; schema:unitCode unit:PERCENT ; ai:qualifier ai:Exact ; '
         f"prov:wasDerivedFrom {s[0]} ] ; prov:wasDerivedFrom {s[0]} .\n"
         f'{d}lab-a-valuation a ai:Valuation ; rdfs:label "Lab A {i} valuation" ; ai:company {lab_a} ; '
-        f"ai:amount {_money('amount', 10 * b * 1e9, 'Exact', s[2])} ; prov:wasDerivedFrom {s[2]} .\n")
+        f"ai:amount {_money('amount', 10 * b * 1e9, 'Exact', s[2])} ; prov:wasDerivedFrom {s[2]} .\n"
+        + _stated(f"{d}cloud-x-lab-a", "ai:includesEquity", "true", s[1]))
     out["compute"] = (
         f'{d}lab-a-cloud-x-compute a ai:ComputeCommitment ; rdfs:label "Lab A {i} compute on Platform X {i}" ; '
         f"ai:buyer {lab_a} ; ai:provider {cx} ; ai:platform {px} ; ai:hardware {gpu} ; "
@@ -124,7 +135,8 @@ def _cluster(i: int, n: int, rng: random.Random) -> dict[str, str]:
         f'{d}chip-camp-b-supply a ai:SupplyRelationship ; rdfs:label "Chips {i} for camp B {i}" ; ai:supplier {chip} ; '
         f"ai:customer {camp_b} ; prov:wasDerivedFrom {s[2]} .\n"
         f'{d}chip-camp-a-supply a ai:SupplyRelationship ; rdfs:label "Chips {i} for camp A {i}" ; ai:supplier {chip} ; '
-        f"ai:customer {camp_a} ; prov:wasDerivedFrom {s[2]} .\n")
+        f"ai:customer {camp_a} ; prov:wasDerivedFrom {s[2]} .\n"
+        + _stated(f"{d}lab-a-cloud-x-compute", "ai:hardware", gpu, s[0], s[2]))
     out["partnerships"] = (
         f'{d}three-way-partnership a ai:Partnership ; rdfs:label "Cloud X, Chips and Lab A {i} partnership" ; '
         f"ai:party {cx} , {chip} , {lab_a} ; ai:partnershipKind ai:StrategicPartnership ; "
@@ -133,14 +145,18 @@ def _cluster(i: int, n: int, rng: random.Random) -> dict[str, str]:
         f'{d}lab-a-cloud-x-partnership a ai:Partnership ; rdfs:label "Lab A and Cloud X {i} partnership" ; ai:party {lab_a} , {cx} ; '
         f"ai:partnershipKind ai:Distribution ; ai:partOfDeal {d}three-way-partnership ; prov:wasDerivedFrom {s[0]} .\n"
         f'{d}lab-b-cloud-y-partnership a ai:Partnership ; rdfs:label "Lab B and Cloud Y {i} partnership" ; ai:party {lab_b} , {cy} ; '
-        f"ai:partnershipKind ai:CloudPartnership ; prov:wasDerivedFrom {s[1]} .\n")
+        f"ai:partnershipKind ai:CloudPartnership ; prov:wasDerivedFrom {s[1]} .\n"
+        + _stated(f"{d}three-way-partnership", "ai:announcedOnDayOfWeek", "schema:Tuesday", s[1])
+        + _stated(f"{d}three-way-partnership", "ai:partnershipKind", "ai:StrategicPartnership", s[0]))
+    reading = f"ai:readingOf claim:syn{i}-ambiguity ; "  # Lab A against Cloud Y is one reading of an ambiguous passage
     comps = [("labs", lab_a, lab_b, "AIModelsField"), ("clouds", cx, cy, "CloudField"), ("lab-a-cloud-y", lab_a, cy, "UnspecifiedField"),
              ("lab-a-cloud-x", lab_a, cx, "ProductivityToolsField"), ("camps", camp_a, camp_b, "AIModelsField"),
              ("camp-a-lab-b", camp_a, lab_b, "AIModelsField"), ("next-lab-a", lab_a, f"ag:syn{j}-lab-a", "AIModelsField"),
              ("next-chip", chip, f"ag:syn{j}-chip", "ChipsField")]
     out["competition"] = "".join(
         f'{d}{name}-competition a ai:Competition ; rdfs:label "Competition {name} {i}" ; ai:competitor {x} , {y} ; '
-        f"ai:field ai:{field} ; prov:wasDerivedFrom {s[k % 5]} .\n" for k, (name, x, y, field) in enumerate(comps) if n > 1 or x != y)
+        f"ai:field ai:{field} ; {reading if name == 'lab-a-cloud-y' else ''}prov:wasDerivedFrom {s[k % 5]} .\n"
+        for k, (name, x, y, field) in enumerate(comps) if n > 1 or x != y)
     members = [(camp_a, lab_a), (camp_a, cx), (camp_a, chip), (camp_b, lab_b), (camp_b, cy)]
     out["alliances"] = (
         f'{camp_a} a ai:Alliance ; rdfs:label "Camp A {i}" ; ai:allianceKind ai:DealBackedAlliance ; '
@@ -167,7 +183,9 @@ def _cluster(i: int, n: int, rng: random.Random) -> dict[str, str]:
         f"ai:topic ai:Diversification ; prov:wasDerivedFrom {s[0]} .\n"
         f'claim:syn{i}-analysis a ai:Analysis ; rdfs:label "Circular deals around Lab A {i}" ; '
         f'ai:statement "Money put into Lab A {i} comes back as compute spend."@en ; ai:about {lab_a} , {cx} , {chip} ; '
-        f"ai:topic ai:CircularFinancing ; prov:wasDerivedFrom {s[3]} .\n")
+        f"ai:topic ai:CircularFinancing ; prov:wasDerivedFrom {s[3]} .\n"
+        f'claim:syn{i}-ambiguity a ai:Ambiguity ; rdfs:label "Whose rival is Cloud Y {i}?" ; '
+        f'schema:description "Cloud Y {i} is called a rival: of Lab A {i}, or of Cloud X {i}."@en ; prov:wasDerivedFrom {s[2]} .\n')
     return out
 
 

@@ -72,7 +72,7 @@ def test_every_analyst_query_is_covered(real_graph):
     analyst = {"investments", "compute-commitments", "circular-financing", "frenemies", "rival-backers",
                "model-availability", "alliances", "exposure", "totals", "conflicting-claims", "entity", "timeline", "network",
                "stakes", "claims", "share-price-moves", "rivalries", "co-investing-rivals", "camp-money-loops",
-               "supplied-products", "valuations"}
+               "supplied-products", "valuations", "partnerships"}
     assert analyst <= set(real_graph.queries)
     assert analyst == {entry["query"] for entry in EXPECTED}
 

@@ -123,7 +123,7 @@ def test_query_reasoning_switch(kg):
 @pytest.mark.parametrize("argv, message", [
     (["query", "investment"], "Did you mean 'investments'? Known queries: alliances, camp-money-loops, circular-financing, claims, "
                                  "co-investing-rivals, competitors, compute-commitments, conflicting-claims, entity, exposure, frenemies, "
-                                 "investments, model-availability, network, rival-backers, rivalries, share-price-moves, stakes, "
+                                 "investments, model-availability, network, partnerships, rival-backers, rivalries, share-price-moves, stakes, "
                                  "statement-sources, supplied-products, timeline, totals, valuations"),
     (["query", "entity"], "needs the parameter 'entity' (iri)"),
     (["query", "investments", "--param", "lab=ag:x"], "has no parameter 'lab'; its parameters: investor, investee"),

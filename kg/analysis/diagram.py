@@ -32,10 +32,12 @@ STYLES = {
     "compute": ('color="#2166ac", penwidth=2.5, style=dashed', "pays for compute", False),
     "supply": ('color="#b35806", penwidth=2.5, style=dotted', "pays for chips or systems", True),
     "competition": ('color="#b2182b", penwidth=2, dir=none', "competes with", False),
+    # a rivalry that rests only on one reading of an ambiguous passage (the network query's readingOf)
+    "reading": ('color="#b2182b", penwidth=2, dir=none, style=dashed', "competes, in one reading of its source", False),
 }
 MONEY_KINDS = ("investment", "compute", "supply")
 #: The legend's drawing of each kind of line, in text.
-LINES = {"investment": "━━━", "compute": "╍╍╍", "supply": "┅┅┅", "competition": "───"}
+LINES = {"investment": "━━━", "compute": "╍╍╍", "supply": "┅┅┅", "competition": "───", "reading": "╌╌╌"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def edges_from_rows(rows: list[dict]) -> list[Edge]:
     """Group the ``network`` query's rows (one per deal and figure) into one edge per pair and kind."""
     grouped: dict[tuple, list[str]] = {}
     for row in rows:
-        key = (str(row["kind"]), str(row["from"]), str(row["fromLabel"]), str(row["to"]), str(row["toLabel"]))
+        kind = "reading" if str(row["kind"]) == "competition" and row.get("readingOf") is not None else str(row["kind"])
+        key = (kind, str(row["from"]), str(row["fromLabel"]), str(row["to"]), str(row["toLabel"]))
         figures = grouped.setdefault(key, [])
         if row.get("number") is not None:
             spelled = " ".join(str(part) for part in (row.get("qualifierLabel"), row["number"], row.get("currency"))
@@ -107,13 +110,15 @@ def money_dot(edges: list[Edge], *, title: str = "Where the money goes") -> str:
 
 
 def rivalry_dot(edges: list[Edge], *, title: str = "Who competes with whom") -> str:
-    """Competition only: one line per pair of rivals."""
-    edges = [e for e in edges if e.kind == "competition"]
-    lines = _header(title, "circo", ("competition",))
+    """Competition only: one line per pair of rivals, dashed where the rivalry is only one reading of its source."""
+    edges = [e for e in edges if e.kind in ("competition", "reading")]
+    stated = {(e.source, e.target) for e in edges if e.kind == "competition"}
+    readings = {(e.source, e.target) for e in edges if e.kind == "reading"} - stated
+    lines = _header(title, "circo", ("competition", "reading") if readings else ("competition",))
     node_lines, ids = _nodes(edges)
     lines += node_lines
-    pairs = sorted({(ids[e.source], ids[e.target]) for e in edges})
-    lines += [f"  {a} -> {b} [{STYLES['competition'][0]}];" for a, b in pairs]
+    drawn = sorted([(ids[a], ids[b], "competition") for a, b in stated] + [(ids[a], ids[b], "reading") for a, b in readings])
+    lines += [f"  {a} -> {b} [{STYLES[kind][0]}];" for a, b, kind in drawn]
     return "\n".join(lines + ["}"]) + "\n"
 
 

@@ -102,16 +102,19 @@ class Report:
 
 
 def _cell(row: dict, name: str) -> str:
+    """A cell in words; a detail with a sources column of its own (``includesEquitySources``) shows them after it."""
     if name == "_figure":
         return describe(from_row(row), sources=True)
     value = row.get(name)
     if value is None:
         return ""
+    stated_by = row.get(f"{name}Sources")
+    suffix = f" [{stated_by}]" if stated_by else ""
     if getattr(value, "datatype", None) is not None and str(value.datatype).endswith("#boolean"):
-        return "yes" if value.toPython() is True else "no"
+        return ("yes" if value.toPython() is True else "no") + suffix
     if name == "property":  # a property's local name ("headlineTotal") in words
         return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(value)).lower()
-    return humanize_text(str(value))
+    return humanize_text(str(value)) + suffix
 
 
 def _summary(stored) -> str:
