@@ -222,6 +222,35 @@ def test_rows_resting_on_a_reading_are_flagged_elsewhere(real_graph):
                           "https://w3id.org/ai-industry/claim/ambiguity-001-sequoia-stake-size"}
 
 
+def test_frenemies_resting_on_the_001_reading_are_flagged(real_graph):
+    """A pair is flagged only when every competition it lists, direct or between camps, is a reading:
+    Amazon and Anthropic are also rivals through their camps (002), so that pair stands as stated."""
+    rows = {(r["aLabel"], r["bLabel"]): r for r in records(real_graph, "frenemies")}
+    flagged = {pair for pair, row in rows.items() if row["readingOf"]}
+    assert flagged == {("Anthropic", "Google"), ("Anthropic", "NVIDIA")}
+    for pair in flagged:
+        assert rows[pair]["readingOf"] == DIRECT_COMPETITORS
+        assert rows[pair]["readingOfLabel"] == "Whose competitors are Anthropic's investors?"
+    assert ("Amazon", "Anthropic") in rows and "camp" in rows[("Amazon", "Anthropic")]["competitions"]
+
+
+def test_entity_rows_follow_the_rule(real_graph, stated):
+    """The entity view: a fact the entity plays a role in, and a name of it, carry only the sources
+    of their own statement (000 alone names Jensen Huang's NVIDIA among the announcers; 004 alone
+    says "Nvidia accelerators"), and every row agrees with statement-sources."""
+    nvidia = records(real_graph, "entity", {"entity": "ag:nvidia"})
+    (announced,) = [r for r in nvidia if r["kind"] == "fact" and r["property"] == str(AI.announcedBy)
+                    and r["value"] == str(DEAL["microsoft-nvidia-anthropic-partnership"])]
+    assert ids(announced["sources"]) == {S0, S4} == stated[(announced["value"], str(AI.announcedBy), str(AG.nvidia))]
+    gpu = records(real_graph, "entity", {"entity": "prod:nvidia-gpu"})
+    names = {r["value"]: ids(r["sources"]) for r in gpu if r["property"].endswith("altLabel")}
+    assert names == {"NVIDIA GPUs": {S0}, "Nvidia accelerators": {S4}}
+    for row in gpu + nvidia:
+        if row["kind"] == "description" and not row["value"].startswith("_:") and row["sources"]:
+            subject = str(PROD["nvidia-gpu"]) if row in gpu else str(AG.nvidia)
+            assert ids(row["sources"]) == stated[(subject, row["property"], row["value"])], row
+
+
 def test_every_query_that_reads_a_reified_predicate_applies_the_rule(real_graph):
     """A stored query that names a predicate the data reifies (ai:hardware, ai:field …) narrows its sources by
     the reification (rdf:subject …), rather than printing the node's sources beside it. Names (rdfs:label,
