@@ -204,8 +204,25 @@ class KnowledgeGraph:
             files=len(self.files),
             sources=int(sources),
             classes=classes,
-            conforms=self.validate().conforms if validation else None,
+            conforms=self.conforms() if validation else None,
         )
+
+    def conforms(self) -> bool:
+        """Whether the asserted graphs conform to the shapes (no SHACL violation).
+
+        Remembered in the cache folder per digest of the ontology, data and shapes files, so that
+        ``kg info`` answers in well under a second once the files have been validated.
+        """
+        if not self.files or self._cache_folder is None:  # a remote endpoint: no files to key the verdict on
+            return self.validate().conforms
+        import hashlib
+
+        from kg.store.files import rdf_files
+        from kg.validation.verdict import cached_verdict, verdict_key
+
+        digests = [(f"{f.graph} {f.path}", f.sha256) for f in self.files]
+        digests += [(f"shapes {path}", hashlib.sha256(path.read_bytes()).hexdigest()) for path in rdf_files(self.paths.shapes)]
+        return cached_verdict(self._cache_folder, verdict_key(digests), lambda: self.validate().conforms)
 
 
 def _warn(message: str) -> None:

@@ -20,24 +20,32 @@ from kg.analysis.results import GRAPH_FORMATS, TABLE_FORMATS
 
 def _info_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-reasoning", action="store_true", help="skip counting inferred triples")
+    parser.add_argument("--no-validation", action="store_true",
+                        help="skip the conformance check (SHACL; its verdict is cached per version of the files)")
 
 
 @command("info", help="counts: asserted and inferred triples, entities by class, sources, conformance", configure=_info_args)
 def info(args: argparse.Namespace) -> int:
     graph = open_graph(args)
-    facts = graph.info(reasoning=not args.no_reasoning)
+    facts = graph.info(reasoning=not args.no_reasoning, validation=not args.no_validation)
     lines = [
         f"asserted triples  {facts.asserted}",
         f"inferred triples  {'(not computed)' if facts.inferred is None else facts.inferred}",
         f"files             {facts.files}",
         f"sources           {facts.sources}",
-        f"conforms          {'yes' if facts.conforms else 'no (run kg validate for the details)'}",
+        f"conforms          {_verdict(facts.conforms)}",
         "entities by class",
     ]
     width = max((len(name) for name in facts.classes), default=0)
     lines += [f"  {name.ljust(width)}  {count}" for name, count in sorted(facts.classes.items())]
     write("\n".join(lines) + "\n")
     return 0
+
+
+def _verdict(conforms: bool | None) -> str:
+    if conforms is None:
+        return "(not checked)"
+    return "yes" if conforms else "no (run kg validate for the details)"
 
 
 @command("queries", help="list the stored queries with their titles, descriptions and parameters")
