@@ -99,3 +99,17 @@ def cache_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
         return Path(os.environ["KG_CACHE_DIR"]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "kg"
+
+
+def cache_key(file_digests, tools: str) -> str:
+    """A cache key over the (name, sha256) of every input file and the versions of the tools that read them.
+
+    Sorted first, so the order in which files were found never changes the key.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, digest in sorted(file_digests):
+        h.update(f"{name}\0{digest}\n".encode())
+    h.update(tools.encode())
+    return h.hexdigest()

@@ -24,6 +24,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from kg.paths import cache_key as files_key
 from kg.namespaces import bind_prefixes
 from kg.reasoning.common import ReasoningError, ReasoningReport
 
@@ -100,11 +101,7 @@ def kinds(inferred: Graph) -> Counter:
 
 def cache_key(file_digests: Iterable[tuple[str, str]]) -> str:
     """A key over the (role/path, sha256) of every input file and the versions of owlrl and rdflib."""
-    h = hashlib.sha256()
-    for name, digest in sorted(file_digests):
-        h.update(f"{name}\0{digest}\n".encode())
-    h.update(f"owlrl {version('owlrl')} rdflib {version('rdflib')} filter {FILTER_VERSION}".encode())
-    return h.hexdigest()
+    return files_key(file_digests, f"owlrl {version('owlrl')} rdflib {version('rdflib')} filter {FILTER_VERSION}")
 
 
 class CacheWarning(UserWarning):

@@ -10,7 +10,6 @@ is ignored and recomputed: a stale or damaged cache costs time, never a wrong an
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -18,16 +17,14 @@ from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
 
+from kg.paths import cache_key
+
 __all__ = ["verdict_key", "cached_verdict"]
 
 
 def verdict_key(file_digests: Iterable[tuple[str, str]]) -> str:
     """A key over the (path, sha256) of every file validation reads, and pySHACL's and rdflib's versions."""
-    h = hashlib.sha256()
-    for name, digest in sorted(file_digests):
-        h.update(f"{name}\0{digest}\n".encode())
-    h.update(f"pyshacl {version('pyshacl')} rdflib {version('rdflib')}".encode())
-    return h.hexdigest()
+    return cache_key(file_digests, f"pyshacl {version('pyshacl')} rdflib {version('rdflib')}")
 
 
 def cached_verdict(folder: Path | None, key: str, compute: Callable[[], bool]) -> bool:
