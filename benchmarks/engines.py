@@ -139,34 +139,35 @@ def kg_validate(data: Path, runs: int, once_over: float) -> dict:
 
 
 def kg_submission(data: Path, submission: Path, scratch: Path, reasoner: str) -> dict:
-    """``kg validate`` then ``kg add`` of a submission, on a copy of the data folder, through the CLI's functions.
+    """``kg validate`` then ``kg add`` of a submission, on a copy of the data folder, through the Python API.
 
     Times what the commands do after start-up: open the graph from the folder, check the
-    submission against it, and (for ``add``) plan, derive what the reasoner adds, and write.
+    submission against it (``kg.submissions.api.check``), and (for ``add``) open it again under
+    the lock, check, plan, derive what the reasoner adds, and write (``kg.submissions.api.add``).
     """
-    from kg.cli.main import build_parser, open_graph
-    from kg.cli.submissions import add_submission
-    from kg.submissions.check import check_submission
+    from kg import KnowledgeGraph
+    from kg.submissions import api
 
     copy = scratch / "submission-data"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(data, copy)
-    options = ["--data", str(copy), "--no-cache", "--reasoner", reasoner]
-    args = build_parser().parse_args([*options, "validate", str(submission)])
+
+    def open_graph():
+        return KnowledgeGraph(data=copy, cache=False, reasoner=reasoner)
+
     started = time.perf_counter()
-    graph = open_graph(args)
+    graph = open_graph()
     opened = time.perf_counter()
-    checked = check_submission(args.files, graph=graph)
+    report = api.check(graph, [submission])
     validate_done = time.perf_counter()
-    add_args = build_parser().parse_args([*options, "add", str(submission)])
-    report = add_submission(add_args)
+    outcome = api.add(open_graph, [submission], data=copy)
     added = time.perf_counter()
     shutil.rmtree(copy, ignore_errors=True)
     return {"open": opened - started, "check": validate_done - opened, "validate": validate_done - started,
-            "add": added - validate_done, "conforms": checked.report.conforms,
-            "findings": [f"{f.severity} {f.kind}: {f.message}"[:200] for f in checked.report.findings][:5],
-            "added_triples": (report.summary or {}).get("added_triples"),
-            "submission_triples": len(checked.submission)}
+            "add": added - validate_done, "conforms": report.conforms,
+            "findings": [f"{f.severity} {f.kind}: {f.message}"[:200] for f in report.findings][:5],
+            "added_triples": (outcome.report.summary or {}).get("added_triples"),
+            "written": [str(p) for p in outcome.written]}
 
 
 # the rdflib path and pyoxigraph direct --------------------------------------------------------

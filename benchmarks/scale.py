@@ -194,7 +194,7 @@ class Sizes:
                                          (data, submission, scratch, reasoner))
         if entry["submission"].get("add") is not None:
             self.previous["submission"] = (n, entry["submission"]["validate"] + entry["submission"]["add"])
-            log(f"    submission ({entry['submission'].get('submission_triples')} triples, conforms "
+            log(f"    submission ({entry['submission'].get('added_triples')} triples added, conforms "
                 f"{entry['submission'].get('conforms')}): validate {entry['submission']['validate']:.2f} s, "
                 f"add {entry['submission']['add']:.2f} s")
         self.keep_earlier(entry)
