@@ -191,11 +191,12 @@ def oxigraph_position(error: SyntaxError, text: bytes = b"") -> str:
 def may_hold_blank_nodes(raw: bytes) -> bool:
     """Whether Turtle or N-Triples bytes could contain a blank node.
 
-    A blank node is written ``_:label``, ``[`` or ``(`` (a collection); bytes with none of those
-    three hold none, so such a file can be loaded by Oxigraph alone, with no relabelling in
+    A blank node is written ``_:label``, ``[`` or ``(`` (a collection), or made by RDF 1.2's
+    reified triples (``<< … >>``) and annotations (``{| … |}``), which Oxigraph parses; bytes with
+    none of those hold none, so such a file can be loaded by Oxigraph alone, with no relabelling in
     Python. The test is conservative: a ``[`` inside a string only sends a file the slower way.
     """
-    return b"_:" in raw or b"[" in raw or b"(" in raw
+    return any(mark in raw for mark in (b"_:", b"[", b"(", b"<<", b"{|"))
 
 
 def read_raw(path: Path) -> tuple[bytes, str]:
@@ -231,18 +232,23 @@ def read_quads(path: Path, raw: bytes, *, graph: URIRef, label: str) -> list:
     blank = ox.BlankNode
 
     def relabel(term):
-        found = labels.get(term)
-        if found is None:
-            found = labels[term] = blank(f"b{tag}x{len(labels)}")
-        return found
+        if type(term) is blank:
+            found = labels.get(term)
+            if found is None:
+                found = labels[term] = blank(f"b{tag}x{len(labels)}")
+            return found
+        if type(term) is ox.Triple:  # an RDF 1.2 triple term may hold blank nodes too
+            return ox.Triple(relabel(term.subject), term.predicate, relabel(term.object))
+        return term
 
     quads = []
+    simple = (ox.NamedNode, ox.Literal)
     try:
         for quad in ox.parse(raw, format=oxigraph_format(path), base_iri=path.resolve().as_uri(), without_named_graphs=True):
             subject, obj = quad.subject, quad.object
-            if type(subject) is blank:
+            if type(subject) is not ox.NamedNode:
                 subject = relabel(subject)
-            if type(obj) is blank:
+            if type(obj) not in simple:
                 obj = relabel(obj)
             quads.append(ox.Quad(subject, quad.predicate, obj, name))
     except SyntaxError as error:
