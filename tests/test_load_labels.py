@@ -127,3 +127,13 @@ def test_blank_nodes_of_rdf_1_2_syntax_are_labelled_too(tmp_path):
     assert first == _load(tmp_path / "two", {"r.ttl": RDF12})[2]
     in_file = [quad for quad in first if "/graph/data/r>" in quad]
     assert sum("_:b" in quad for quad in in_file) == 5  # two reifiers (twice each) and the one inside the triple term
+
+
+def test_two_files_of_one_graph_never_share_a_blank_node(tmp_path):
+    """a.ttl and a.nt both fill graph/data/a; their labels were once tagged by the graph's name alone, so
+    the first blank node of each became one node holding both files' statements."""
+    store, loaded, _ = _load(tmp_path, {"a.ttl": PREFIX + "ex:x ex:p [ ex:q 1 ] .\n",
+                                        "a.nt": '_:n <https://example.org/r> "2" .\n'})
+    (graph,) = {f.graph for f in loaded if f.path.parent.name == "data"}
+    blanks = {s for s, _, _ in store.triples(graph) if isinstance(s, BNode)}
+    assert len(blanks) == 2

@@ -28,12 +28,16 @@ _OXIGRAPH_DIR = "oxigraph"
 
 
 def file_targets(paths: Paths) -> list[tuple[Path, object, str]]:
-    """(file, graph name, label) for every ontology and data file, in load order."""
+    """(file, graph name, label) for every ontology and data file, in load order.
+
+    The label, which tags a file's blank node labels, keeps the suffix: ``a.ttl`` and ``a.nt`` share
+    the graph ``graph/data/a`` but must never share a blank node.
+    """
     targets = [(path, ONTOLOGY_GRAPH, "ontology/" + path.relative_to(paths.ontology).as_posix())
                for path in rdf_files(paths.ontology)]
     for path in rdf_files(paths.data):
-        name = path.relative_to(paths.data).with_suffix("").as_posix()
-        targets.append((path, data_graph(name), "data/" + name))
+        relative = path.relative_to(paths.data)
+        targets.append((path, data_graph(relative.with_suffix("").as_posix()), "data/" + relative.as_posix()))
     return targets
 
 
