@@ -291,3 +291,25 @@ def test_the_report_shows_a_details_sources_and_dashes_readings(real_graph, tmp_
     report = build_report(real_graph, out_dir=tmp_path)
     (investments,) = [rows for title, _, headers, rows in report.sections if "Includes equity" in headers]
     assert {row[3] for row in investments} == {"", f"yes [{S2}]"}
+
+
+def test_entity_keeps_a_reified_statement_of_a_node_without_sources(tmp_path):
+    """A node that cites no source but whose statement is reified kept no row at all (the rule compared the
+    reification's sources with the node's, which were unbound): the row now shows the reification's."""
+    from kg import KnowledgeGraph
+
+    from conftest import FIXTURES, ROOT
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "orgs.ttl").write_text(
+        "@prefix ag: <https://w3id.org/ai-industry/agent/> .\n@prefix ai: <https://w3id.org/ai-industry/ontology#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix src: <https://w3id.org/ai-industry/source/> .\n"
+        'ag:quiet-lab a ai:AILab ; rdfs:label "Quiet Lab" ; skos:altLabel "QL" .\n'
+        '[] a rdf:Statement ; rdf:subject ag:quiet-lab ; rdf:predicate skos:altLabel ; rdf:object "QL" ;\n'
+        "   prov:wasDerivedFrom src:000_test .\n")
+    graph = KnowledgeGraph(ontology=FIXTURES / "ontology", data=tmp_path / "data", queries=ROOT / "queries", cache=False)
+    rows = {r["propertyLabel"]: r for r in records(graph, "entity", {"entity": "ag:quiet-lab"}) if r["kind"] == "description"}
+    assert rows["altLabel"]["value"] == "QL" and rows["altLabel"]["sources"] == "000_test"
+    assert rows["label"]["sources"] in (None, "")
