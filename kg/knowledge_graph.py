@@ -215,13 +215,11 @@ class KnowledgeGraph:
         """
         if not self.files or self._cache_folder is None:  # a remote endpoint: no files to key the verdict on
             return self.validate().conforms
-        import hashlib
-
-        from kg.store.files import rdf_files
+        from kg.store.files import rdf_files, read_raw
         from kg.validation.verdict import cached_verdict, verdict_key
 
         digests = [(f"{f.graph} {f.path}", f.sha256) for f in self.files]
-        digests += [(f"shapes {path}", hashlib.sha256(path.read_bytes()).hexdigest()) for path in rdf_files(self.paths.shapes)]
+        digests += [(f"shapes {path}", read_raw(path)[1]) for path in rdf_files(self.paths.shapes)]
         return cached_verdict(self._cache_folder, verdict_key(digests), lambda: self.validate().conforms)
 
 

@@ -2,8 +2,9 @@
 
 Data and ontology files go into the store by Oxigraph's W3C parsers: a file that holds no blank
 node straight from its bytes, any other through :func:`read_quads`, which labels its blank nodes
-in the order they occur, so exports do not change from run to run. The shapes, which only pySHACL reads, go through :func:`read_graph` (rdflib), whose blank
-node labels are made stable the same way for the same reason.
+in the order they occur, so exports do not change from run to run. The shapes, which only
+pySHACL reads, go through :func:`read_graph` (rdflib), whose blank node labels are made stable
+for the same reason.
 """
 
 from __future__ import annotations

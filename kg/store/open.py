@@ -52,10 +52,11 @@ def load_files(store: OxigraphStore, paths: Paths) -> list[SourceFile]:
     filled: set = set()
     for path, graph, label in file_targets(paths):
         raw, digest = read_raw(path)
-        if graph not in filled:
+        shared = graph in filled  # a later file of the ontology's graph: read it alone, to count its own triples
+        if not shared:
             store.clear_graph(graph)
             filled.add(graph)
-        if may_hold_blank_nodes(raw) or store.count(graph):  # a shared graph (the ontology's): count this file alone
+        if shared or may_hold_blank_nodes(raw):
             quads = read_quads(path, raw, graph=graph, label=label)
             store.add_quads(quads)
             triples = len(quads)
